@@ -12,6 +12,7 @@ import { describeErrorCode, errorNameByCode } from './error-codes.mjs';
  *   params?: Record<string, string>,
  *   queryId?: string,
  *   timeoutMs?: number,
+ *   killOnTimeout?: boolean,
  *   signal?: AbortSignal,
  *   body?: string | Buffer,
  * }} QueryOptions
@@ -61,6 +62,10 @@ export async function httpQuery(baseUrl, sql, options = {}) {
     text = await res.text();
   } catch (err) {
     const timedOut = signal?.aborted === true;
+    if (timedOut && options.queryId && options.killOnTimeout !== false) {
+      // The server may still be running it (and holding the session): cancel it.
+      void killQuery(baseUrl, options.queryId);
+    }
     return {
       ok: false,
       status: 0,
@@ -104,6 +109,27 @@ export async function httpQuery(baseUrl, sql, options = {}) {
     };
   }
   return { ok: true, status: res.status, text, code: null, errorName: null, message: null, headers: res.headers, timedOut: false };
+}
+
+/**
+ * Asks the server to cancel a query by id; errors are ignored.
+ * @param {string} baseUrl
+ * @param {string} queryId
+ */
+export async function killQuery(baseUrl, queryId) {
+  try {
+    const url = new URL(baseUrl);
+    url.searchParams.set('query', `KILL QUERY WHERE query_id = '${queryId.replace(/'/g, "\\'")}'`);
+    const res = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(5000) });
+    await res.text();
+  } catch {
+    // best effort
+  }
+}
+
+/** A fresh query id. */
+export function newQueryId(prefix = 'compat') {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 /**

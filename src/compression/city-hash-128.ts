@@ -6,13 +6,13 @@
 // ~5x slower and this runs over every compressed block. Helpers return the low half and
 // leave the high half in the module register `H` so that no pair object is allocated.
 
+import { ST, cityRounds } from './city-rounds.js';
+
 /** A 128-bit checksum as ClickHouse names its halves (`low` is written first on the wire). */
 export interface CityHash128Value {
   readonly low: bigint;
   readonly high: bigint;
 }
-
-import { ST, cityRounds } from './city-rounds.js';
 
 // Second return register for the 64-bit helpers below (read immediately after each call).
 let H = 0;

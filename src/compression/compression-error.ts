@@ -3,6 +3,7 @@
 
 /** ClickHouse error names this layer raises, with their codes. */
 export const CompressionErrorCodes = {
+  CANNOT_READ_ALL_DATA: 33,
   TOO_LARGE_SIZE_COMPRESSED: 39,
   CHECKSUM_DOESNT_MATCH: 40,
   UNKNOWN_COMPRESSION_METHOD: 89,

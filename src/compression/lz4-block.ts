@@ -188,6 +188,7 @@ function corrupt(detail: string): CompressionError {
  * never writing at or past dstEnd, and returns the end position in dst. Matches may reach
  * back to windowStart (default dstOffset; lower it for linked blocks of an LZ4 frame, whose
  * matches may point into the previous blocks' output). Throws CompressionError on corrupt input.
+ * Bytes between the returned end and dstEnd may be overwritten (short copies are done 8 at a time).
  */
 export function lz4DecompressInto(
   src: Uint8Array, srcOffset: number, srcLength: number,
@@ -244,7 +245,12 @@ export function lz4DecompressInto(
     if (matchLen > dstEnd - op) throw corrupt('match overflows the output size');
 
     let ref = op - offset;
-    if (matchLen <= 32) {
+    if (matchLen <= 8 && offset >= 8 && dstEnd - op >= 8) {
+      // Common short match: a fixed 8-byte copy (bytes past the match are overwritten later).
+      dst[op] = dst[ref]; dst[op + 1] = dst[ref + 1]; dst[op + 2] = dst[ref + 2]; dst[op + 3] = dst[ref + 3];
+      dst[op + 4] = dst[ref + 4]; dst[op + 5] = dst[ref + 5]; dst[op + 6] = dst[ref + 6]; dst[op + 7] = dst[ref + 7];
+      op += matchLen;
+    } else if (matchLen <= 32) {
       // Short or overlapping copies: byte by byte reproduces LZ4's repeat semantics.
       const stop = op + matchLen;
       while (op < stop) dst[op++] = dst[ref++];

@@ -38,6 +38,8 @@ export interface AsteriskExpr extends NodeBase {
   except?: string[];
   /** `COLUMNS('regexp')` */
   columnsRegexp?: string;
+  /** `COLUMNS(a, b)`: an explicit list of column names. */
+  columnsList?: string[];
 }
 
 export interface FunctionExpr extends NodeBase {
@@ -113,6 +115,8 @@ export interface TableRef extends NodeBase {
   name: string;
   final?: boolean;
   sample?: Expr;
+  /** `SAMPLE k OFFSET m` */
+  sampleOffset?: Expr;
 }
 
 export interface TableFunctionRef extends NodeBase {
@@ -193,6 +197,10 @@ export interface SelectQuery extends NodeBase {
   from?: FromItem;
   prewhere?: Expr;
   where?: Expr;
+  /** Proton's substreams: `PARTITION BY cols` (after WHERE). */
+  partitionBy?: Expr[];
+  /** Proton's `SHUFFLE BY cols`. */
+  shuffleBy?: Expr[];
   groupBy?: Expr[];
   /** `GROUP BY ALL` */
   groupByAll?: boolean;
@@ -211,6 +219,8 @@ export interface SelectQuery extends NodeBase {
   emit?: EmitClause;
   settings?: SettingsMap;
   format?: string;
+  /** Proton's `SUBSCRIBE TO SELECT …`: a streaming query whose state is checkpointed (top-level query only). */
+  subscribe?: boolean;
 }
 
 export interface SetOperationQuery extends NodeBase {
@@ -221,6 +231,13 @@ export interface SetOperationQuery extends NodeBase {
   /** A trailing `SETTINGS`/`FORMAT` after the whole union. */
   settings?: SettingsMap;
   format?: string;
+  /** Proton's `SUBSCRIBE TO …` (see SelectQuery.subscribe). */
+  subscribe?: boolean;
+  /**
+   * A bare `UNION` (no ALL/DISTINCT): `op` is then 'UNION ALL', Proton's default; the setting
+   * `union_default_mode` may say otherwise.
+   */
+  implicitMode?: boolean;
 }
 
 export type Query = SelectQuery | SetOperationQuery;
@@ -275,6 +292,8 @@ export interface CreateTableStatement {
   /** `INDEX name expr TYPE t GRANULARITY n`, kept as text for SHOW CREATE. */
   indexes?: { name: string; expr: Expr; type: string; granularity?: number }[];
   constraints?: { name: string; check: Expr }[];
+  /** `PROJECTION name (SELECT …)` */
+  projections?: { name: string; query: Query }[];
   engine?: { name: string; args: Expr[] };
   orderBy?: Expr[];
   partitionBy?: Expr;
@@ -348,6 +367,8 @@ export interface RenameStatement {
   objectKind: 'TABLE' | 'STREAM' | 'DATABASE' | 'DICTIONARY';
   pairs: { from: QualifiedName; to: QualifiedName }[];
   exchange?: boolean;
+  /** `RENAME STREAM IF EXISTS a TO b` */
+  ifExists?: boolean;
 }
 
 export type AlterCommand =
@@ -365,13 +386,17 @@ export type AlterCommand =
   | { kind: 'delete'; where: Expr }
   | { kind: 'update'; assignments: { column: string; expr: Expr }[]; where: Expr }
   | { kind: 'drop_partition'; partition: Expr }
-  | { kind: 'modify_query'; query: Query };
+  | { kind: 'modify_query'; query: Query }
+  /** Any other command (indexes, projections, constraints, partition operations), kept as text. */
+  | { kind: 'other'; text: string };
 
 export interface AlterStatement {
   kind: 'alter';
   objectKind: 'TABLE' | 'STREAM' | 'VIEW';
   target: QualifiedName;
   commands: AlterCommand[];
+  /** Trailing `SETTINGS mutations_sync = 2` and the like. */
+  settings?: SettingsMap;
 }
 
 /** `DELETE FROM t WHERE …` (lightweight delete), treated like `ALTER TABLE t DELETE WHERE …`. */
@@ -387,6 +412,8 @@ export interface InsertStatement {
   /** `INSERT INTO FUNCTION remote(...)` */
   tableFunction?: TableFunctionRef;
   columns?: string[];
+  /** `INSERT INTO t (* EXCEPT (a, b))`: every column but these (`columns` is then `['*']`). */
+  columnsExcept?: string[];
   /** `INSERT … SELECT` */
   select?: Query;
   /** `VALUES` → 'Values'; `FORMAT X` → 'X'; absent for INSERT … SELECT and for INSERT with data coming separately. */
@@ -396,6 +423,14 @@ export interface InsertStatement {
    * whitespace character), as ClickHouse does; `sql.length` when nothing follows.
    */
   dataOffset?: number;
+  /**
+   * Offset just past the inline data when it ends before the end of the text: set by `parseStatements` for a
+   * script (VALUES data ends at the next `;` outside strings and brackets, other formats at the end of the line).
+   */
+  dataEnd?: number;
+  /** `FROM INFILE 'file' [COMPRESSION 'x']` */
+  infile?: string;
+  compression?: string;
   settings?: SettingsMap;
 }
 
@@ -431,6 +466,8 @@ export interface ShowStatement {
   like?: string;
   notLike?: boolean;
   ilike?: boolean;
+  /** `SHOW TABLES … WHERE expr` */
+  where?: Expr;
   limit?: Expr;
   /** SHOW CREATE [TABLE|STREAM|VIEW|DATABASE|DICTIONARY] name */
   createKind?: ObjectKind;

@@ -1,4 +1,6 @@
 import { syntaxError } from '../errors/index.js';
+import type { TypeAst } from './ast.js';
+import { readQuoted } from './string-literal.js';
 
 /**
  * A hand-written tokenizer for ClickHouse's SQL dialect with Proton's additions.
@@ -23,6 +25,8 @@ export type TokenType =
   | 'placeholder'
   /** Punctuation and operators; `value` is the operator (`(`, `::`, `->`, `||`, `!=`, `==`, …). */
   | 'op'
+  /** A type already read by the shared type grammar (the parser splices it in; the lexer never produces it). */
+  | 'type'
   | 'eof';
 
 export interface Token {
@@ -34,6 +38,8 @@ export interface Token {
   value: string;
   /** Upper-cased `value` for words (keyword matching); '' otherwise. */
   upper: string;
+  /** For 'type' tokens: the parsed type. */
+  typeAst?: TypeAst;
 }
 
 const CH_SPACE = 1;
@@ -50,9 +56,17 @@ for (const c of 'abcdefABCDEF') charClass[c.charCodeAt(0)] |= CH_HEX;
 charClass[95] |= CH_WORD; // _
 charClass[36] |= CH_WORD; // $
 
+/** Unicode spaces and invisible separators ClickHouse skips like whitespace. */
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0x85 || c === 0xa0 || c === 0x1680 || c === 0x180e || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
+  );
+}
+
 function isWordChar(c: number): boolean {
   // Non-ASCII characters (letters in other scripts) may appear in bare identifiers.
-  return c < 128 ? (charClass[c]! & CH_WORD) !== 0 : c !== 0xa0 && c !== 0xfeff && c !== 0x3000;
+  return c < 128 ? (charClass[c]! & CH_WORD) !== 0 : !isUnicodeSpace(c);
 }
 
 function isDigit(c: number): boolean {
@@ -114,7 +128,7 @@ export class Lexer {
         }
         if (depth > 0) throw syntaxError('Multiline comment is not closed', s, i);
         i = j;
-      } else if (c === 0xa0 || c === 0xfeff || c === 0x3000 || (c >= 0x2000 && c <= 0x200b)) {
+      } else if (isUnicodeSpace(c)) {
         i++; // Unicode spaces from copy-pasted queries
       } else break;
     }
@@ -233,7 +247,7 @@ export class Lexer {
   private lexOperator(start: number, c: number): Token {
     const s = this.sql;
     const n1 = s.charCodeAt(start + 1);
-    const op = (len: number) => this.make('op', start, start + len, s.slice(start, start + len));
+    let len = 0;
     switch (c) {
       case 40: // (
       case 41: // )
@@ -248,33 +262,46 @@ export class Lexer {
       case 47: // /
       case 37: // %
       case 63: // ?
-        return op(1);
+        len = 1;
+        break;
       case 45: // - ->
-        return op(n1 === 62 ? 2 : 1);
+        len = n1 === 62 ? 2 : 1;
+        break;
       case 61: // = ==
-        return op(n1 === 61 ? 2 : 1);
+        len = n1 === 61 ? 2 : 1;
+        break;
       case 33: // !=
-        if (n1 === 61) return op(2);
-        throw syntaxError('Exclamation mark can only occur in != operator', s, start);
+        if (n1 !== 61) throw syntaxError('Exclamation mark can only occur in != operator', s, start);
+        len = 2;
+        break;
       case 60: // < <= <> <=>
-        if (n1 === 61 && s.charCodeAt(start + 2) === 62) return op(3);
-        return op(n1 === 61 || n1 === 62 ? 2 : 1);
+        len = n1 === 61 && s.charCodeAt(start + 2) === 62 ? 3 : n1 === 61 || n1 === 62 ? 2 : 1;
+        break;
       case 62: // > >=
-        return op(n1 === 61 ? 2 : 1);
+        len = n1 === 61 ? 2 : 1;
+        break;
       case 58: // : ::
-        return op(n1 === 58 ? 2 : 1);
+        len = n1 === 58 ? 2 : 1;
+        break;
       case 124: // ||
-        if (n1 === 124) return op(2);
-        throw syntaxError('Pipe symbol could only occur in || operator', s, start);
+        if (n1 !== 124) throw syntaxError('Pipe symbol could only occur in || operator', s, start);
+        len = 2;
+        break;
       case 64: // @ @@
-        return op(n1 === 64 ? 2 : 1);
+        len = n1 === 64 ? 2 : 1;
+        break;
       case 92: // \G
-        if (n1 === 71) return op(2);
+        if (n1 === 71) len = 2;
         break;
     }
-    throw syntaxError('Unrecognized token', s, start);
+    if (len === 0) throw syntaxError('Unrecognized token', s, start);
+    return this.make('op', start, start + len, len === 1 ? OP_CHARS[c]! : s.slice(start, start + len));
   }
 }
+
+/** One-character operators as interned strings (no slicing per token). */
+const OP_CHARS: string[] = [];
+for (const ch of '()[]{},;+*/%?-=<>:@') OP_CHARS[ch.charCodeAt(0)] = ch;
 
 function lineEnd(s: string, i: number): number {
   const j = s.indexOf('\n', i);
@@ -286,129 +313,6 @@ function isSeparator(s: string, i: number, hex: boolean): boolean {
   if (s.charCodeAt(i) !== 95) return false;
   const ok = hex ? isHexDigit : isDigit;
   return ok(s.charCodeAt(i - 1)) && ok(s.charCodeAt(i + 1));
-}
-
-/**
- * Reads a quoted string or identifier starting at `start` (the opening quote) with ClickHouse's escapes:
- * `\n \t \r \b \f \a \v \0 \\ \' \" \` \xHH`, doubled quote characters; an unknown escape keeps its backslash.
- * Bytes written as `\xHH` are decoded as UTF-8 when they form valid UTF-8, otherwise one character per byte.
- */
-export function readQuoted(s: string, start: number, quote: number): [end: number, value: string] {
-  const n = s.length;
-  let i = start + 1;
-  let segStart = i;
-  let out = '';
-  let bytes: number[] | undefined;
-  const flushBytes = () => {
-    if (bytes) {
-      out += decodeBytes(bytes);
-      bytes = undefined;
-    }
-  };
-  for (;;) {
-    if (i >= n) {
-      const what = quote === 39 ? 'Single quoted string' : quote === 34 ? 'Double quoted identifier' : 'Back quoted identifier';
-      throw syntaxError(`${what} is not closed`, s, start);
-    }
-    const c = s.charCodeAt(i);
-    if (c === quote) {
-      if (s.charCodeAt(i + 1) === quote) {
-        if (i > segStart) {
-          flushBytes();
-          out += s.slice(segStart, i);
-        }
-        flushBytes();
-        out += s[i];
-        i += 2;
-        segStart = i;
-        continue;
-      }
-      if (i > segStart) {
-        flushBytes();
-        out += s.slice(segStart, i);
-      }
-      flushBytes();
-      return [i + 1, out];
-    }
-    if (c !== 92 /* \ */) {
-      i++;
-      continue;
-    }
-    if (i > segStart) {
-      flushBytes();
-      out += s.slice(segStart, i);
-    }
-    const e = s[i + 1];
-    if (e === undefined) {
-      i++;
-      segStart = i;
-      continue;
-    }
-    if (e === 'x' || e === 'X') {
-      const h = s.slice(i + 2, i + 4);
-      if (/^[0-9A-Fa-f]{2}$/.test(h)) {
-        (bytes ??= []).push(parseInt(h, 16));
-        i += 4;
-        segStart = i;
-        continue;
-      }
-    }
-    flushBytes();
-    switch (e) {
-      case 'n':
-        out += '\n';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 'b':
-        out += '\b';
-        break;
-      case 'f':
-        out += '\f';
-        break;
-      case 'a':
-        out += '\x07';
-        break;
-      case 'v':
-        out += '\v';
-        break;
-      case '0':
-        out += '\0';
-        break;
-      case 'e':
-        out += '\x1b';
-        break;
-      case 'N':
-        out += '\\N';
-        break;
-      case '\\':
-      case "'":
-      case '"':
-      case '`':
-      case '/':
-      case '=':
-        out += e;
-        break;
-      default:
-        out += '\\' + e;
-    }
-    i += 2;
-    segStart = i;
-  }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decodeBytes(bytes: number[]): string {
-  try {
-    return utf8.decode(Uint8Array.from(bytes));
-  } catch {
-    return String.fromCharCode(...bytes);
-  }
 }
 
 /** All tokens of a text, for tools (the Postgres protocol counts `$n` placeholders with it). */

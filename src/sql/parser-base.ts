@@ -14,7 +14,7 @@ export class ParserBase {
   protected idx = 0;
   protected depth = 0;
   private expectedPos = -1;
-  private readonly expected = new Set<string>();
+  private readonly expected: string[] = [];
 
   constructor(
     readonly sql: string,
@@ -64,6 +64,14 @@ export class ParserBase {
   resetAt(offset: number): void {
     this.tokens.length = this.idx;
     this.lexer.reset(offset);
+  }
+
+  /** Replaces the lookahead with `token` (text another grammar read), consumes it and lexes on after it. */
+  spliceToken(token: Token): void {
+    this.tokens.length = this.idx;
+    this.tokens.push(token);
+    this.idx++;
+    this.lexer.reset(token.end);
   }
 
   atEnd(): boolean {
@@ -135,11 +143,12 @@ export class ParserBase {
   /** Records that `what` would have been accepted at the current token (for the error message). */
   noteExpected(what: string): void {
     const pos = this.peek().start;
+    if (pos < this.expectedPos) return;
     if (pos > this.expectedPos) {
       this.expectedPos = pos;
-      this.expected.clear();
+      this.expected.length = 0;
     }
-    if (pos === this.expectedPos) this.expected.add(what);
+    if (!this.expected.includes(what)) this.expected.push(what);
   }
 
   /** Throws SYNTAX_ERROR at the furthest position reached, naming what was expected there. */
@@ -172,6 +181,24 @@ export class ParserBase {
   }
 
   // ------------------------------------------------------------ names
+
+  /**
+   * An optional `TABLE`/`STREAM` before an object name: taken as the keyword only when a name follows
+   * (`DESC stream` describes a table called stream). Returns the keyword taken.
+   */
+  acceptObjectWord(words: readonly string[], notBefore: readonly string[] = []): string | undefined {
+    const t = this.peek();
+    if (t.type !== 'word' || !words.includes(t.upper)) {
+      for (const w of words) this.noteExpected(w);
+      return undefined;
+    }
+    const n = this.peek(1);
+    if (n.type === 'quoted' || (n.type === 'word' && !notBefore.includes(n.upper))) {
+      this.idx++;
+      return t.upper;
+    }
+    return undefined;
+  }
 
   /** A bare or quoted identifier (any bare word, keywords included). */
   acceptIdent(): string | undefined {

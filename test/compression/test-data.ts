@@ -54,3 +54,28 @@ export function goldenText(name: string): string {
 export function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let q = 0;
+  for (const p of parts) {
+    out.set(p, q);
+    q += p.length;
+  }
+  return out;
+}
+
+/**
+ * Fast byte equality (vitest's deep toEqual walks large typed arrays slowly); on mismatch
+ * reports lengths and the first differing offset.
+ */
+export function sameBytes(actual: Uint8Array, expected: Uint8Array): string {
+  const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
+  const b = Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength);
+  if (a.equals(b)) return 'same';
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `differ: lengths ${a.length} vs ${b.length}, first difference at ${i}`;
+}

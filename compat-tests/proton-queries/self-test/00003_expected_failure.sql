@@ -1,0 +1,2 @@
+-- This case fails on purpose: its reference is wrong. The runner must report it.
+SELECT 1;

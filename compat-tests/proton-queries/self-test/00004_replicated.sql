@@ -1,0 +1,2 @@
+-- Tags: zookeeper, no-parallel
+SELECT 1;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs the three client-library suites (clickhouse-js, clickhouse-connect, clickhouse-jdbc),
+# each against its own Hadron server, and prints each suite's summary line, then a total.
+#   compat-tests/run-clients.sh [--strict] [--url URL | --reference]
+# Build first: npm run build. Exits 0 unless --strict (then 1 when any suite failed).
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+strict=0
+args=()
+for a in "$@"; do
+  case "$a" in
+    --strict) strict=1 ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+log_dir="$(mktemp -d "${TMPDIR:-/tmp}/hadron-clients.XXXXXX")"
+total_passed=0
+total_failed=0
+total_skipped=0
+status=0
+summaries=()
+
+run_suite() {
+  local name="$1"; shift
+  local log="$log_dir/$name.log"
+  echo "=== $name (log: $log)"
+  local started=$SECONDS
+  "$@" >"$log" 2>&1
+  local rc=$?
+  grep -E '^(FAIL|skip) ' -A3 "$log" | grep -vE '^--$' | sed 's/^/  /' | head -200
+  local line
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
+  if [ -z "$line" ]; then
+    tail -20 "$log" | sed 's/^/  /'
+    line="0 passed, 1 failed, 0 skipped"
+  fi
+  local p f s
+  p="$(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")"
+  f="$(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+  s="$(sed -nE 's/.*, ([0-9]+) skipped.*/\1/p' <<<"$line")"
+  s="${s:-0}"
+  total_passed=$((total_passed + p)); total_failed=$((total_failed + f)); total_skipped=$((total_skipped + s))
+  if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] || [ "$s" -ne 0 ]; then status=1; fi
+  summaries+=("$name: $line ($((SECONDS - started)) s)")
+  echo "$name: $line"
+}
+
+run_suite clickhouse-js node "$here/clickhouse-js/run.mjs" "${args[@]}"
+run_suite clickhouse-connect "$here/clickhouse-connect/run.sh" "${args[@]}"
+run_suite clickhouse-jdbc "$here/clickhouse-jdbc/run.sh" "${args[@]}"
+
+echo "=== summary"
+for s in "${summaries[@]}"; do echo "$s"; done
+echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
+if [ $strict -eq 1 ] && [ $status -ne 0 ]; then exit 1; fi
+exit 0

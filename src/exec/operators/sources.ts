@@ -1,0 +1,111 @@
+import { Block, type Header } from '../../core/block.js';
+import { T } from '../../types/data-type.js';
+import { NumericColumn } from '../../columns/column.js';
+import type { PlanNode } from '../../planner/plan-node.js';
+import { checkCancelled, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import type { ReadOptions, TableStorage } from '../../storage/table-storage.js';
+import { columnByteSize } from '../../columns/ops.js';
+
+/** `numbers(start, count)`, `system.numbers` (count = Infinity), `zeros(n)`. */
+export class NumbersSource implements PlanNode {
+  readonly children = [];
+  readonly header: Header;
+  constructor(
+    readonly start: number,
+    readonly count: number,
+    readonly columnName = 'number',
+    readonly zeros = false,
+    readonly step = 1,
+  ) {
+    this.header = [{ name: columnName, type: zeros ? T.UInt8 : T.UInt64 }];
+  }
+  describe(): string {
+    return `ReadFromSystemNumbers (${this.start}, ${this.count})`;
+  }
+  async *run(ctx: QueryContext): AsyncIterable<Block> {
+    const blockRows = ctx.blockRows;
+    let produced = 0;
+    let next = this.start;
+    while (produced < this.count) {
+      checkCancelled(ctx);
+      const n = Math.min(blockRows, this.count - produced);
+      let col: NumericColumn;
+      if (this.zeros) col = new NumericColumn(new Uint8Array(n));
+      else {
+        const data = new BigUint64Array(n);
+        for (let i = 0; i < n; i++) data[i] = BigInt(next + i * this.step);
+        col = new NumericColumn(data);
+      }
+      next += n * this.step;
+      produced += n;
+      ctx.progress.readRows += n;
+      ctx.progress.readBytes += n * 8;
+      yield new Block(this.header, [col], n);
+      if (produced % (blockRows * 16) === 0) await yieldToEventLoop();
+    }
+  }
+}
+
+/** `system.one` and a SELECT without FROM: one row, one UInt8 column `dummy`. */
+export class OneRowSource implements PlanNode {
+  readonly children = [];
+  readonly header: Header = [{ name: 'dummy', type: T.UInt8 }];
+  describe(): string {
+    return 'ReadFromSystemOne';
+  }
+  async *run(ctx: QueryContext): AsyncIterable<Block> {
+    ctx.progress.readRows += 1;
+    ctx.progress.readBytes += 1;
+    yield new Block(this.header, [new NumericColumn(new Uint8Array(1))], 1);
+  }
+}
+
+/** Blocks computed up front: system tables, subquery results, VALUES. */
+export class BlocksSource implements PlanNode {
+  readonly children = [];
+  constructor(
+    readonly header: Header,
+    readonly produce: (ctx: QueryContext) => Promise<Block[]> | Block[],
+    readonly label = 'ReadFromPreparedSource',
+  ) {}
+  describe(): string {
+    return this.label;
+  }
+  async *run(ctx: QueryContext): AsyncIterable<Block> {
+    const blocks = await this.produce(ctx);
+    for (const b of blocks) {
+      ctx.progress.readRows += b.rows;
+      yield b;
+    }
+  }
+}
+
+/** Reads a table's storage: only the needed columns, with range hints for pruning. */
+export class StorageScan implements PlanNode {
+  readonly children = [];
+  constructor(
+    readonly tableName: string,
+    readonly storage: TableStorage,
+    readonly header: Header,
+    readonly options: Omit<ReadOptions, 'signal'>,
+  ) {}
+  describe(): string {
+    const r = this.options.ranges?.length ? ` ranges: ${this.options.ranges.map((h) => `${h.column}∈[${h.min ?? '-∞'}, ${h.max ?? '+∞'}]`).join(', ')}` : '';
+    return `ReadFromStorage (${this.tableName}) columns: ${this.options.columns.join(', ')}${this.options.final ? ' FINAL' : ''}${r}`;
+  }
+  async *run(ctx: QueryContext): AsyncIterable<Block> {
+    const stats = this.storage.stats();
+    ctx.progress.totalRowsToRead += stats.rows;
+    let n = 0;
+    for await (const b of this.storage.read({ ...this.options, signal: ctx.signal, blockRows: ctx.blockRows })) {
+      checkCancelled(ctx);
+      ctx.progress.readRows += b.rows;
+      let bytes = 0;
+      for (const c of b.columns) bytes += columnByteSize(c);
+      ctx.progress.readBytes += bytes;
+      // Storage may name columns its own way; the plan's header is authoritative.
+      yield new Block(this.header, b.columns, b.rows);
+      if (++n % 8 === 0) await yieldToEventLoop();
+    }
+  }
+}

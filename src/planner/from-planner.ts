@@ -1,0 +1,283 @@
+import type { Expr, FromItem, JoinRef, Query, TableFunctionRef, TableRef } from '../sql/ast.js';
+import { DbError } from '../errors/index.js';
+import { Scope, type ScopeColumn } from '../analyzer/scope.js';
+import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
+import { exprName } from '../analyzer/column-name.js';
+import { nullableType, removeLowCardinality, type DataType } from '../types/data-type.js';
+import { settingBool } from '../exec/query-context.js';
+import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
+import { ArrayJoinNode } from '../exec/operators/array-join.js';
+import { HashJoinNode } from '../exec/operators/join.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import type { PlanNode } from './plan-node.js';
+import type { PlannerEnv } from './planner-env.js';
+import { PruningScan } from './pruning-scan.js';
+import type { Value } from '../columns/values.js';
+
+export interface PlannedFrom {
+  node: PlanNode;
+  scope: Scope;
+}
+
+export type PlanQueryFn = (q: Query, ctes: ReadonlyMap<string, Query>) => Promise<PlanNode>;
+
+const emptySubqueries = { get: () => undefined };
+
+export function constantArgs(env: PlannerEnv, args: readonly Expr[]): Value[] {
+  const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+  const scope = new Scope([]);
+  return args.map((a) => {
+    if (a.kind === 'identifier') return a.parts.join('.');
+    const c = compileExpression(cenv, scope, a);
+    if (!c.constant) throw new DbError('BAD_ARGUMENTS', `Argument ${exprName(a)} of a table function must be constant`);
+    return c.constant.value;
+  });
+}
+
+function scopeFor(node: PlanNode, qualifiers: string[], hiddenNames: ReadonlySet<string> = new Set(), onUse?: (name: string) => void): Scope {
+  return new Scope(
+    node.header.map((c, index) => ({
+      name: c.name,
+      shortName: c.name,
+      type: c.type,
+      index,
+      qualifiers,
+      hidden: hiddenNames.has(c.name),
+      onUse: onUse ? () => onUse(c.name) : undefined,
+    })),
+  );
+}
+
+export async function planFrom(item: FromItem, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+  switch (item.kind) {
+    case 'table':
+      return planTable(item, env, ctes, planQuery);
+    case 'table_function':
+      return planTableFunction(item, env, ctes, planQuery);
+    case 'subquery': {
+      const node = await planQuery(item.query, ctes);
+      return { node, scope: scopeFor(node, item.alias ? [item.alias] : []) };
+    }
+    case 'join':
+      return planJoin(item, env, ctes, planQuery);
+    case 'array_join': {
+      const left = item.left ? await planFrom(item.left, env, ctes, planQuery) : { node: new OneRowSource(), scope: Scope.fromHeader(new OneRowSource().header) };
+      const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+      const arrays: CompiledExpr[] = [];
+      const names: string[] = [];
+      for (const e of item.exprs) {
+        arrays.push(compileExpression(cenv, left.scope, { ...e, alias: undefined }));
+        names.push(e.alias ?? exprName(e));
+      }
+      const node = new ArrayJoinNode(left.node, arrays, names, item.isLeft);
+      const width = left.node.header.length;
+      // Element columns come first in the scope so that an un-aliased `ARRAY JOIN arr` shadows `arr`.
+      const elementCols: ScopeColumn[] = names.map((n, i) => {
+        const src = item.exprs[i]!;
+        const qualifiers = src.kind === 'identifier' && !src.alias ? (left.scope.resolve(src.parts)?.qualifiers ?? []) : [];
+        return { name: n, shortName: n, type: node.header[width + i]!.type, index: width + i, qualifiers };
+      });
+      return { node, scope: new Scope([...elementCols, ...left.scope.columns]) };
+    }
+  }
+}
+
+async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+  const alias = item.alias;
+  if (!item.database && ctes.has(item.name)) {
+    const node = await planQuery(ctes.get(item.name)!, ctes);
+    return { node, scope: scopeFor(node, [alias ?? item.name]) };
+  }
+  const db = item.database ?? env.currentDatabase;
+  const sys = env.systemTable(db, item.name);
+  if (sys) return { node: sys, scope: scopeFor(sys, [alias ?? item.name, `${db}.${item.name}`]) };
+  const entry = env.lookupTable(item.database, item.name);
+  if (!entry) {
+    if (!item.database && item.name === 'one') return { node: new OneRowSource(), scope: Scope.fromHeader(new OneRowSource().header) };
+    throw new DbError('UNKNOWN_TABLE', `Table ${db}.${item.name} does not exist`);
+  }
+  const qualifiers = [alias ?? item.name, `${entry.database}.${entry.name}`];
+  if (entry.kind === 'view' || (entry.kind === 'materialized_view' && !entry.storage)) {
+    if (entry.kind === 'materialized_view' && entry.target) {
+      return planTable({ kind: 'table', database: entry.target.database, name: entry.target.name, alias: alias ?? item.name }, env, ctes, planQuery);
+    }
+    const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map());
+    return { node, scope: scopeFor(node, qualifiers) };
+  }
+  if (!entry.storage) throw new DbError('UNKNOWN_TABLE', `Table ${entry.database}.${entry.name} has no storage`);
+  const header = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => ({ name: c.name, type: c.type }));
+  const scan = new PruningScan(`${entry.database}.${entry.name}`, entry.storage, header, !!item.final);
+  const hidden = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
+  if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hidden.clear();
+  return { node: scan, scope: scopeFor(scan, qualifiers, hidden, (n) => scan.used.add(n)) };
+}
+
+async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+  const name = item.name.toLowerCase();
+  const qualifiers = item.alias ? [item.alias] : [];
+  const num = (v: Value): number => {
+    const n = typeof v === 'bigint' ? Number(v) : Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new DbError('BAD_ARGUMENTS', `Table function ${item.name} expects non-negative numbers`);
+    return n;
+  };
+  switch (name) {
+    case 'numbers':
+    case 'numbers_mt': {
+      const a = constantArgs(env, item.args);
+      const node = a.length >= 2 ? new NumbersSource(num(a[0]!), num(a[1]!), 'number', false, a[2] !== undefined ? num(a[2]) : 1) : new NumbersSource(0, a.length ? num(a[0]!) : Infinity);
+      return { node, scope: scopeFor(node, qualifiers) };
+    }
+    case 'zeros':
+    case 'zeros_mt': {
+      const a = constantArgs(env, item.args);
+      const node = new NumbersSource(0, a.length ? num(a[0]!) : Infinity, 'zero', true);
+      return { node, scope: scopeFor(node, qualifiers) };
+    }
+    case 'table': {
+      const target = item.args[0];
+      if (!target || target.kind !== 'identifier') throw new DbError('BAD_ARGUMENTS', 'table() expects a stream or table name');
+      const parts = target.parts;
+      const ref: TableRef = parts.length > 1 ? { kind: 'table', database: parts[0], name: parts.slice(1).join('.'), alias: item.alias } : { kind: 'table', name: parts[0]!, alias: item.alias };
+      return planTable(ref, env, ctes, planQuery);
+    }
+    case 'view': {
+      const q = item.args[0];
+      if (!q || q.kind !== 'subquery') throw new DbError('BAD_ARGUMENTS', 'view() expects a subquery');
+      const node = await planQuery(q.query, ctes);
+      return { node, scope: scopeFor(node, qualifiers) };
+    }
+  }
+  const custom = env.tableFunction?.(item, (e) => constantArgs(env, [e])[0]);
+  if (custom) return { node: custom, scope: scopeFor(custom, qualifiers) };
+  throw new DbError('UNKNOWN_FUNCTION', `Unknown table function ${item.name}`);
+}
+
+/** Splits `a AND b AND …` into conjuncts. */
+function conjuncts(e: Expr): Expr[] {
+  if (e.kind === 'function' && e.name.toLowerCase() === 'and') return e.args.flatMap(conjuncts);
+  return [e];
+}
+
+function refersOnlyTo(e: Expr, scope: Scope): boolean {
+  return identifiersOf(e).every((parts) => scope.resolveQuiet(parts) !== undefined);
+}
+
+
+
+function identifiersOf(e: Expr): string[][] {
+  switch (e.kind) {
+    case 'identifier':
+      return [e.parts];
+    case 'function':
+      return e.args.flatMap(identifiersOf);
+    case 'lambda':
+      return identifiersOf(e.body).filter((p) => !(p.length === 1 && e.params.includes(p[0]!)));
+    default:
+      return [];
+  }
+}
+
+async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+  const left = await planFrom(item.left, env, ctes, planQuery);
+  const right = await planFrom(item.right, env, ctes, planQuery);
+  const joinUseNulls = settingBool(env.settings, 'join_use_nulls', false);
+  const kind = item.joinKind;
+  const leftOuterNullable = joinUseNulls && (kind === 'RIGHT' || kind === 'FULL');
+  const rightOuterNullable = joinUseNulls && (kind === 'LEFT' || kind === 'FULL');
+  const canNull = (t: DataType) => !['Array', 'Map', 'Tuple', 'Nullable', 'LowCardinality'].includes(t.kind);
+  const leftHeader = left.node.header;
+  const rightHeader = right.node.header;
+  const leftNames = new Set(leftHeader.map((c) => c.name));
+  const rightQualifier = item.right.alias ?? (item.right.kind === 'table' ? item.right.name : '');
+  const usingSet = new Set(item.using ?? []);
+
+  const columns: ScopeColumn[] = [];
+  const header = [];
+  const leftNullable: boolean[] = [];
+  const rightNullable: boolean[] = [];
+  for (const c of left.scope.columns) {
+    const nl = leftOuterNullable && canNull(c.type);
+    leftNullable[c.index] = nl;
+  }
+  for (let i = 0; i < leftHeader.length; i++) {
+    const t = leftHeader[i]!.type;
+    header.push({ name: leftHeader[i]!.name, type: leftNullable[i] ? nullableType(t) : t });
+  }
+  for (const c of left.scope.columns) columns.push({ ...c, type: header[c.index]!.type });
+  const width = leftHeader.length;
+  for (let i = 0; i < rightHeader.length; i++) {
+    const rc = rightHeader[i]!;
+    const nl = rightOuterNullable && canNull(rc.type);
+    rightNullable[i] = nl;
+    const clash = leftNames.has(rc.name);
+    const name = clash ? `${rightQualifier || 'right'}.${rc.name}` : rc.name;
+    header.push({ name, type: nl ? nullableType(rc.type) : rc.type });
+  }
+  for (const c of right.scope.columns) {
+    const clash = leftNames.has(c.name);
+    columns.push({
+      ...c,
+      name: clash ? `${rightQualifier || 'right'}.${c.name}` : c.name,
+      index: width + c.index,
+      type: header[width + c.index]!.type,
+      // USING columns show once, from the left side.
+      hidden: c.hidden || usingSet.has(c.shortName),
+    });
+  }
+  const scope = new Scope(columns);
+
+  const cenvLeft: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+  const leftKeys: CompiledExpr[] = [];
+  const rightKeys: CompiledExpr[] = [];
+  const residual: Expr[] = [];
+  if (item.using) {
+    for (const name of item.using) {
+      leftKeys.push(compileExpression(cenvLeft, left.scope, { kind: 'identifier', parts: [name] }));
+      rightKeys.push(compileExpression(cenvLeft, right.scope, { kind: 'identifier', parts: [name] }));
+    }
+  } else if (item.on) {
+    for (const c of conjuncts(item.on)) {
+      if (c.kind === 'function' && c.name.toLowerCase() === 'equals' && c.args.length === 2) {
+        const [a, b] = c.args as [Expr, Expr];
+        if (refersOnlyTo(a, left.scope) && refersOnlyTo(b, right.scope) && !refersOnlyTo(a, right.scope)) {
+          leftKeys.push(compileExpression(cenvLeft, left.scope, a));
+          rightKeys.push(compileExpression(cenvLeft, right.scope, b));
+          continue;
+        }
+        if (refersOnlyTo(b, left.scope) && refersOnlyTo(a, right.scope)) {
+          leftKeys.push(compileExpression(cenvLeft, left.scope, b));
+          rightKeys.push(compileExpression(cenvLeft, right.scope, a));
+          continue;
+        }
+      }
+      residual.push(c);
+    }
+    if (!leftKeys.length && kind !== 'CROSS' && !item.comma) {
+      throw new DbError('INVALID_JOIN_ON_EXPRESSION', `Cannot determine join keys in JOIN ON expression ${exprName(item.on)}`);
+    }
+  }
+  // Key types must agree for hashing: compare as their common base.
+  for (let i = 0; i < leftKeys.length; i++) {
+    const lt = removeLowCardinality(leftKeys[i]!.type);
+    const rt = removeLowCardinality(rightKeys[i]!.type);
+    if (lt.kind !== rt.kind && !(isNumericKind(lt) && isNumericKind(rt))) {
+      throw new DbError('TYPE_MISMATCH', `Type mismatch of columns to JOIN by: ${leftKeys[i]!.name} ${lt.name} at left, ${rightKeys[i]!.name} ${rt.name} at right`);
+    }
+  }
+  const residualExpr: Expr | undefined = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : { kind: 'function', name: 'and', args: residual };
+  const node = new HashJoinNode(left.node, right.node, {
+    kind: item.comma ? 'CROSS' : kind,
+    strictness: item.strictness ?? 'ALL',
+    leftKeys,
+    rightKeys,
+    header,
+    leftNullable,
+    rightNullable,
+    residual: residualExpr ? compileExpression(cenvLeft, scope, residualExpr) : undefined,
+  });
+  return { node, scope };
+}
+
+function isNumericKind(t: DataType): boolean {
+  return /^(U?Int\d+|Float\d+|Bool|Decimal)$/.test(t.kind);
+}

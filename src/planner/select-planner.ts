@@ -1,0 +1,333 @@
+import type { Expr, FunctionExpr, OrderItem, Query, SelectQuery, SubqueryExpr, WindowFrameBound, WindowSpec } from '../sql/ast.js';
+import { WindowNode, type WindowGroup } from '../exec/operators/window.js';
+import { DbError } from '../errors/index.js';
+import { Block, type Header } from '../core/block.js';
+import { Scope, type ScopeColumn } from '../analyzer/scope.js';
+import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import { exprName } from '../analyzer/column-name.js';
+import { removeLowCardinality } from '../types/data-type.js';
+import { leastSupertype } from '../types/supertype.js';
+import { OneRowSource } from '../exec/operators/sources.js';
+import { DistinctNode, LimitByNode, LimitNode, SetOperationNode, UnionAllNode } from '../exec/operators/limit.js';
+import { ExpressionNode, FilterNode, SelectColumnsNode } from '../exec/operators/filter.js';
+import { AggregateNode, type AggregateSpec } from '../exec/operators/aggregate.js';
+import { ArrayJoinNode } from '../exec/operators/array-join.js';
+import { SortNode, type SortKey } from '../exec/operators/sort.js';
+import type { Value } from '../columns/values.js';
+import type { PlanNode } from './plan-node.js';
+import type { PlannerEnv } from './planner-env.js';
+import { constantArgs, planFrom } from './from-planner.js';
+import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
+
+/** Results a query produces beside its blocks. */
+export interface QueryExtras {
+  totals?: Block;
+  limitNode?: LimitNode;
+}
+
+function stripAlias(e: Expr): Expr {
+  if (e.alias === undefined) return e;
+  const { alias: _a, ...rest } = e;
+  return rest as Expr;
+}
+
+function numberLiteral(e: Expr): number | undefined {
+  if (e.kind === 'literal' && (typeof e.value === 'number' || typeof e.value === 'bigint') && Number.isInteger(Number(e.value))) return Number(e.value);
+  return undefined;
+}
+
+/** A post-aggregation scope that reports columns outside GROUP BY as ClickHouse does. */
+class AggregatedScope extends Scope {
+  constructor(
+    columns: readonly ScopeColumn[],
+    aliases: ReadonlyMap<string, Expr>,
+    private readonly before: Scope,
+  ) {
+    super(columns, aliases);
+  }
+  override unknown(parts: readonly string[]): DbError {
+    if (this.before.resolveQuiet(parts)) {
+      return new DbError('NOT_AN_AGGREGATE', `Column \`${parts.join('.')}\` is not under aggregate function and not in GROUP BY`);
+    }
+    return super.unknown(parts);
+  }
+}
+
+export class QueryPlanner {
+  constructor(
+    readonly env: PlannerEnv,
+    readonly extras: QueryExtras = {},
+  ) {}
+
+  async plan(q: Query, ctes: ReadonlyMap<string, Query> = new Map(), top = true): Promise<PlanNode> {
+    if (q.kind === 'select') return this.planSelect(q, ctes, top);
+    const left = await this.plan(q.left, ctes, false);
+    const right = await this.plan(q.right, ctes, false);
+    if (left.header.length !== right.header.length) {
+      throw new DbError('UNION_ALL_RESULT_STRUCTURES_MISMATCH', `Different number of columns in ${q.op} elements: ${left.header.length} and ${right.header.length}`);
+    }
+    const [l, r] = this.castToCommon(left, right);
+    switch (q.op) {
+      case 'UNION ALL':
+        return new UnionAllNode([l, r]);
+      case 'UNION DISTINCT':
+        return new DistinctNode(new UnionAllNode([l, r]), l.header.map((_, i) => i));
+      case 'EXCEPT':
+      case 'EXCEPT DISTINCT':
+        return new SetOperationNode(l, r, 'EXCEPT', q.op === 'EXCEPT DISTINCT' || true);
+      case 'INTERSECT':
+      case 'INTERSECT DISTINCT':
+        return new SetOperationNode(l, r, 'INTERSECT', true);
+    }
+  }
+
+  private castToCommon(a: PlanNode, b: PlanNode): [PlanNode, PlanNode] {
+    const common = a.header.map((c, i) => leastSupertype([c.type, b.header[i]!.type]));
+    const cast = (n: PlanNode): PlanNode => {
+      if (n.header.every((c, i) => c.type.name === common[i]!.name)) return n;
+      const scope = Scope.fromHeader(n.header.map((c, i) => ({ name: `__c${i}`, type: c.type })));
+      const env = this.compileEnv(new Map());
+      const exprs = common.map((t, i) =>
+        n.header[i]!.type.name === t.name
+          ? compileExpression(env, scope, { kind: 'identifier', parts: [`__c${i}`] })
+          : compileExpression(env, scope, { kind: 'function', name: 'CAST', args: [{ kind: 'identifier', parts: [`__c${i}`] }, { kind: 'literal', value: t.name }] }),
+      );
+      const renamed: PlanNode = { header: scope.columns.map((c) => ({ name: c.name, type: c.type })), children: [n], describe: () => 'Rename', run: (ctx) => renameRun(n, scope.columns.map((c) => ({ name: c.name, type: c.type })), ctx) };
+      return new ExpressionNode(renamed, exprs, a.header.map((c) => c.name), 'Cast');
+    };
+    return [cast(a), cast(b)];
+  }
+
+  private compileEnv(subqueries: ReadonlyMap<SubqueryExpr, Block>, aggregateContext?: string): CompileEnv {
+    return {
+      functions: this.env.functions,
+      fnCtx: this.env.fnCtx,
+      params: this.env.params,
+      subqueries: { get: (e) => subqueries.get(e) },
+      aggregateContext,
+      inTables: () => undefined,
+    };
+  }
+
+  private async evalSubqueries(exprs: (Expr | undefined)[], aliases: ReadonlyMap<string, Expr>, ctes: ReadonlyMap<string, Query>): Promise<Map<SubqueryExpr, Block>> {
+    const out = new Map<SubqueryExpr, Block>();
+    for (const s of collectSubqueries(exprs, aliases)) {
+      if (out.has(s)) continue;
+      const node = await this.plan(s.query, ctes, false);
+      out.set(s, await this.env.runToBlock(node));
+    }
+    return out;
+  }
+
+  private async planSelect(q: SelectQuery, outerCtes: ReadonlyMap<string, Query>, top: boolean): Promise<PlanNode> {
+    const ctes = new Map(outerCtes);
+    const aliases = new Map<string, Expr>();
+    for (const w of q.with ?? []) {
+      if (w.query) ctes.set(w.name, w.query);
+      else if (w.expr) aliases.set(w.name, stripAlias(w.expr));
+    }
+    const from = q.from
+      ? await planFrom(q.from, this.env, ctes, (sub, c) => this.plan(sub, c, false))
+      : { node: new OneRowSource() as PlanNode, scope: Scope.fromHeader(new OneRowSource().header) };
+    let node = from.node;
+    let scope = from.scope;
+
+    // SELECT list: expand asterisks, record aliases.
+    const items: { expr: Expr; name: string }[] = [];
+    for (const item of q.columns) {
+      if (item.kind === 'asterisk') {
+        let cols = scope.star(item.qualifier);
+        if (item.except) cols = cols.filter((c) => !item.except!.includes(c.shortName) && !item.except!.includes(c.name));
+        if (item.columnsRegexp) {
+          const re = new RegExp(item.columnsRegexp);
+          cols = cols.filter((c) => re.test(c.shortName));
+        }
+        if (item.columnsList) {
+          cols = item.columnsList.map((n) => scope.resolveQuiet([n]) ?? (() => { throw scope.unknown([n]); })());
+        }
+        if (!cols.length && !item.columnsRegexp) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
+        for (const c of cols) items.push({ expr: { kind: 'identifier', parts: [c.name] }, name: c.name });
+        continue;
+      }
+      if (item.alias) aliases.set(item.alias, stripAlias(item));
+      items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)) });
+    }
+    if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
+
+    const allExprs: (Expr | undefined)[] = [
+      ...items.map((i) => i.expr),
+      q.where,
+      q.prewhere,
+      q.having,
+      ...(q.groupBy ?? []),
+      ...(q.orderBy ?? []).map((o) => o.expr),
+      ...(q.limitBy?.by ?? []),
+    ];
+    const subqueries = await this.evalSubqueries(allExprs, aliases, ctes);
+    const cenv = this.compileEnv(subqueries);
+
+    // arrayJoin() in the SELECT list replicates rows before WHERE, like ARRAY JOIN.
+    const arrayJoins = collectArrayJoins(items.map((i) => i.expr), aliases);
+    if (arrayJoins.length) {
+      const sc = scope.withAliases(aliases);
+      const arrays = arrayJoins.map((f) => {
+        if (f.args.length !== 1) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'Function arrayJoin requires exactly one argument');
+        return compileExpression(cenv, sc, f.args[0]!);
+      });
+      const names = arrayJoins.map((f) => exprName(f));
+      node = new ArrayJoinNode(node, arrays, names, false);
+      const width = scope.columns.length;
+      const added: ScopeColumn[] = names.map((n, i) => ({ name: n, shortName: n, type: node.header[from.node.header.length + i]!.type, index: from.node.header.length + i, qualifiers: [] }));
+      void width;
+      scope = new Scope([...scope.columns, ...added]);
+    }
+
+    let sc = scope.withAliases(aliases);
+    if (q.prewhere) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in PREWHERE' }, sc, q.prewhere), 'Prewhere');
+    if (q.where) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in WHERE' }, sc, q.where), 'Filter');
+
+    // GROUP BY and aggregates.
+    const selectExprs = items.map((i) => i.expr);
+    const orderExprs = (q.orderBy ?? []).map((o) => o.expr);
+    const aggCalls = collectAggregates([...selectExprs, ...(q.having ? [q.having] : []), ...orderExprs], aliases, this.env.functions);
+    const groupBy = (q.groupBy ?? []).map((g) => {
+      const n = numberLiteral(g);
+      if (n !== undefined && n >= 1 && n <= items.length) return items[n - 1]!.expr;
+      return g;
+    });
+    if (q.groupByAll) {
+      for (const it of items) if (!collectAggregates([it.expr], aliases, this.env.functions).length) groupBy.push(it.expr);
+    }
+    if (groupBy.length || aggCalls.length || q.having) {
+      const keyEnv = { ...cenv, aggregateContext: 'in GROUP BY' };
+      const keys = groupBy.map((g) => compileExpression(keyEnv, sc, g));
+      const aggregates = aggCalls.map((call) => this.resolveAggregate(call, cenv, sc));
+      let totals: Block | undefined;
+      node = new AggregateNode(node, keys, aggregates, {
+        withTotals: !!q.withTotals,
+        modifier: q.groupByModifier === 'ROLLUP' || q.groupByModifier === 'CUBE' ? q.groupByModifier : undefined,
+        onTotals: top ? (b) => (this.extras.totals = b) : (b) => (totals = b),
+      });
+      void totals;
+      const columns: ScopeColumn[] = node.header.map((c, index) => {
+        const g = index < groupBy.length ? groupBy[index]! : undefined;
+        const parts = g && g.kind === 'identifier' ? g.parts : undefined;
+        const resolved = parts ? scope.resolveQuiet(parts) : undefined;
+        return {
+          name: c.name,
+          type: c.type,
+          index,
+          shortName: resolved ? resolved.shortName : c.name,
+          qualifiers: resolved ? resolved.qualifiers : [],
+        };
+      });
+      // Keys also answer to their source column's own name (`GROUP BY t.a` → `a`).
+      sc = new AggregatedScope(columns, aliases, scope);
+      if (q.having) node = new FilterNode(node, compileExpression(cenv, sc, q.having), 'Having');
+    }
+
+    const windows = collectWindowCalls([...selectExprs, ...orderExprs], aliases);
+    if (windows.length) {
+      node = this.planWindows(node, windows, q, cenv, sc);
+      const added: ScopeColumn[] = node.header.slice(sc.columns.length).map((c, i) => ({ name: c.name, shortName: c.name, type: c.type, index: sc.columns.length + i, qualifiers: [] }));
+      sc = sc instanceof AggregatedScope ? new AggregatedScope([...sc.columns, ...added], aliases, scope) : new Scope([...sc.columns, ...added], aliases);
+    }
+
+    // Projection, plus helper columns for ORDER BY / LIMIT BY expressions that are not in the SELECT list.
+    const projected: CompiledExpr[] = items.map((i) => compileExpression(cenv, sc, i.expr));
+    const names = items.map((i) => i.name);
+    const extra: CompiledExpr[] = [];
+    const columnFor = (e: Expr): number => {
+      const n = numberLiteral(e);
+      if (n !== undefined && n >= 1 && n <= items.length && e.kind === 'literal') return n - 1;
+      if (e.kind === 'identifier' && e.parts.length === 1) {
+        const byAlias = names.indexOf(e.parts[0]!);
+        if (byAlias >= 0 && items[byAlias]!.name === e.parts[0]) return byAlias;
+      }
+      const text = exprName(e);
+      const same = items.findIndex((i) => exprName(i.expr) === text);
+      if (same >= 0) return same;
+      extra.push(compileExpression(cenv, sc, e));
+      return items.length + extra.length - 1;
+    };
+    const sortKeys: SortKey[] = (q.orderBy ?? []).map((o: OrderItem) => ({
+      column: columnFor(o.expr),
+      descending: o.direction === 'DESC',
+      nullsFirst: o.nulls === 'FIRST',
+    }));
+    const limitByCols = (q.limitBy?.by ?? []).map(columnFor);
+    node = new ExpressionNode(node, [...projected, ...extra], [...names, ...extra.map((e, i) => `__order_${i}_${e.name}`)], 'Projection');
+
+    if (q.distinct) node = new DistinctNode(node, items.map((_, i) => i));
+    const limit = q.limit !== undefined ? this.constNumber(q.limit, 'LIMIT') : undefined;
+    const offset = q.offset !== undefined ? this.constNumber(q.offset, 'OFFSET') : 0;
+    if (sortKeys.length) node = new SortNode(node, sortKeys, limit !== undefined && !q.limitBy && !q.withTies ? limit + offset : undefined);
+    if (q.limitBy) node = new LimitByNode(node, this.constNumber(q.limitBy.limit, 'LIMIT BY'), q.limitBy.offset ? this.constNumber(q.limitBy.offset, 'OFFSET') : 0, limitByCols);
+    if (limit !== undefined || offset) {
+      const ln = new LimitNode(node, limit ?? Number.MAX_SAFE_INTEGER, offset);
+      if (top) this.extras.limitNode = ln;
+      node = ln;
+    }
+    if (extra.length) node = new SelectColumnsNode(node, items.map((_, i) => i));
+    return node;
+  }
+
+  private planWindows(node: PlanNode, calls: FunctionExpr[], q: SelectQuery, cenv: CompileEnv, sc: Scope): PlanNode {
+    const named = new Map((q.windows ?? []).map((w) => [w.name, w.spec]));
+    const groups = new Map<string, { spec: WindowSpec; calls: FunctionExpr[] }>();
+    for (const call of calls) {
+      let spec = call.over!;
+      if (spec.baseName) {
+        const base = named.get(spec.baseName);
+        if (!base) throw new DbError('BAD_ARGUMENTS', `Window '${spec.baseName}' is not defined`);
+        spec = { partitionBy: base.partitionBy, orderBy: spec.orderBy.length ? spec.orderBy : base.orderBy, frame: spec.frame ?? base.frame };
+      }
+      const key = exprName({ kind: 'function', name: 'w', args: [], over: spec });
+      const g = groups.get(key) ?? { spec, calls: [] };
+      g.calls.push(call);
+      groups.set(key, g);
+    }
+    const offset = (b: WindowFrameBound): number => (b.offset ? this.constNumber(b.offset, 'window frame offset') : 0);
+    const windowGroups: WindowGroup[] = [...groups.values()].map(({ spec, calls: cs }) => ({
+      partitionBy: spec.partitionBy.map((e) => compileExpression(cenv, sc, e)),
+      orderBy: spec.orderBy.map((o) => ({ expr: compileExpression(cenv, sc, o.expr), descending: o.direction === 'DESC', nullsFirst: o.nulls === 'FIRST' })),
+      frame: spec.frame
+        ? { type: spec.frame.type, start: spec.frame.start.kind, startOffset: offset(spec.frame.start), end: spec.frame.end.kind, endOffset: offset(spec.frame.end) }
+        : undefined,
+      calls: cs.map((call) => {
+        const args = call.args.filter((a) => a.kind !== 'asterisk').map((a) => compileExpression(cenv, sc, a));
+        const wf = this.env.functions.window(call.name);
+        if (wf) {
+          const resolved = wf.resolve(args.map((a) => (a.constant ? { type: removeLowCardinality(a.type), constant: { value: a.constant.value } } : { type: removeLowCardinality(a.type) })), this.env.fnCtx);
+          return { name: exprName(call), type: resolved.returnType, args, windowFn: resolved };
+        }
+        const agg = this.resolveAggregate({ ...call, over: undefined }, cenv, sc);
+        return { name: exprName(call), type: agg.fn.returnType, args: agg.args, aggregate: agg.fn };
+      }),
+    }));
+    return new WindowNode(node, windowGroups);
+  }
+
+  private constNumber(e: Expr, clause: string): number {
+    const [v] = constantArgs(this.env, [e]);
+    const n = typeof v === 'bigint' ? Number(v) : (v as number);
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new DbError('BAD_ARGUMENTS', `${clause} must be a non-negative constant number`);
+    return Math.floor(n);
+  }
+
+  private resolveAggregate(call: FunctionExpr, cenv: CompileEnv, sc: Scope): AggregateSpec {
+    const name = call.distinct ? `${call.name}Distinct` : call.name;
+    const desc = this.env.functions.aggregate(name);
+    if (!desc) throw new DbError('UNKNOWN_AGGREGATE_FUNCTION', `Unknown aggregate function ${name}`);
+    const argEnv = { ...cenv, aggregateContext: 'inside another aggregate function' };
+    const args = call.args.filter((a) => a.kind !== 'asterisk').map((a) => compileExpression(argEnv, sc, a));
+    const params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
+    const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
+    return { name: exprName(call), fn, args };
+  }
+}
+
+async function* renameRun(n: PlanNode, header: Header, ctx: Parameters<PlanNode['run']>[0]) {
+  for await (const b of n.run(ctx)) yield new Block(header, b.columns, b.rows);
+}

@@ -1,0 +1,248 @@
+import type { ColumnDef, CreateTableStatement, CreateViewStatement, DropStatement, Expr, RenameStatement, TruncateStatement, AlterStatement } from '../../sql/ast.js';
+import { formatExpr, formatQuery, formatStatement } from '../../sql/index.js';
+import { DbError } from '../../errors/index.js';
+import { Catalog } from '../../catalog/catalog.js';
+import type { ColumnMeta, TableEntry, TableKind } from '../../catalog/table-entry.js';
+import { dataTypeFromAst } from '../../types/type-factory.js';
+import { dateTime64Type, nullableType } from '../../types/data-type.js';
+import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
+
+const RESERVED_TIME = '_tp_time';
+
+function columnMeta(def: ColumnDef, nullableByDefault: boolean): ColumnMeta {
+  if (!def.type && !def.defaultExpr) throw new DbError('BAD_ARGUMENTS', `Column ${def.name} needs a type or a default expression`);
+  let type = def.type ? dataTypeFromAst(def.type) : undefined;
+  if (!type) throw new DbError('NOT_IMPLEMENTED', `Column ${def.name}: type inference from DEFAULT is not supported yet; give a type`);
+  if (def.nullable === true || (def.nullable === undefined && nullableByDefault)) type = nullableType(type);
+  return {
+    name: def.name,
+    type,
+    defaultKind: def.defaultKind,
+    defaultExpr: def.defaultExpr ? formatExpr(def.defaultExpr) : undefined,
+    comment: def.comment,
+    codec: def.codec,
+    hidden: def.name.startsWith('_tp_'),
+  };
+}
+
+function exprsText(e: readonly Expr[] | undefined): string[] {
+  if (!e) return [];
+  // ORDER BY tuple(a, b) / (a, b) lists its elements.
+  if (e.length === 1 && e[0]!.kind === 'function' && e[0]!.name.toLowerCase() === 'tuple') return e[0]!.args.map(formatExpr);
+  return e.map(formatExpr);
+}
+
+function settingsText(s: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s ?? {})) out[k] = typeof v === 'string' ? v : String(v);
+  return out;
+}
+
+export async function createTable(ctx: InterpreterContext, st: CreateTableStatement): Promise<StatementResult> {
+  const database = st.temporary ? '_temporary_and_external_tables' : (st.table.database ?? ctx.currentDatabase);
+  if (!st.temporary) ctx.catalog.database(database);
+  const existing = st.temporary ? ctx.temporaryTables.get(st.table.name) : ctx.catalog.table(database, st.table.name);
+  if (existing) {
+    if (st.ifNotExists) return noResult();
+    if (!st.orReplace) throw new DbError('TABLE_ALREADY_EXISTS', `Table ${database}.${st.table.name} already exists`);
+    await dropEntry(ctx, existing);
+  }
+  const isStream = st.objectKind === 'STREAM' || st.objectKind === 'RANDOM STREAM';
+  if (st.objectKind === 'EXTERNAL STREAM' || st.objectKind === 'EXTERNAL TABLE') {
+    throw new DbError('NOT_IMPLEMENTED', 'External streams are not supported yet');
+  }
+  let columns: ColumnMeta[];
+  if (st.asTable) {
+    const src = ctx.catalog.requireTable(st.asTable.database ?? ctx.currentDatabase, st.asTable.name);
+    columns = [...src.columns];
+  } else if (st.asSelect && !st.columns.length) {
+    const { QueryPlanner } = await import('../../planner/select-planner.js');
+    const node = await new QueryPlanner(ctx.planner).plan(st.asSelect);
+    columns = node.header.map((c) => ({ name: c.name, type: c.type }));
+  } else {
+    const nullableDefault = ctx.settings.get('data_type_default_nullable') === '1';
+    columns = st.columns.map((c) => columnMeta(c, nullableDefault));
+  }
+  const names = new Set<string>();
+  for (const c of columns) {
+    if (names.has(c.name)) throw new DbError('DUPLICATE_COLUMN', `Column ${c.name} already exists`);
+    names.add(c.name);
+  }
+  if (!columns.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Table must have at least one column');
+  if (isStream && !names.has(RESERVED_TIME)) {
+    columns.push({ name: RESERVED_TIME, type: dateTime64Type(3, 'UTC'), defaultKind: 'DEFAULT', defaultExpr: "now64(3, 'UTC')", hidden: true });
+  }
+  let engine: string;
+  let kind: TableKind;
+  const engineArgs = (st.engine?.args ?? []).map(formatExpr);
+  if (isStream) {
+    engine = 'Stream';
+    kind = st.objectKind === 'RANDOM STREAM' ? 'random_stream' : 'stream';
+  } else {
+    engine = st.engine?.name ?? 'MergeTree';
+    kind = 'table';
+    const known = ['MergeTree', 'ReplacingMergeTree', 'Memory', 'Log', 'TinyLog', 'StripeLog', 'SummingMergeTree', 'AggregatingMergeTree', 'Null'];
+    const match = known.find((k) => k.toLowerCase() === engine.toLowerCase());
+    if (!match) throw new DbError('UNKNOWN_STORAGE', `Unknown table engine ${engine}`);
+    engine = match;
+    if (engine.endsWith('MergeTree') && !st.orderBy && !st.primaryKey) {
+      throw new DbError('BAD_ARGUMENTS', 'Table engine MergeTree requires ORDER BY or PRIMARY KEY clause');
+    }
+  }
+  let orderBy = exprsText(st.orderBy ?? st.primaryKey);
+  if (isStream && !orderBy.length) orderBy = [RESERVED_TIME];
+  const entry: TableEntry = {
+    database,
+    name: st.table.name,
+    uuid: Catalog.newUuid(),
+    kind,
+    engine,
+    engineArgs,
+    columns,
+    orderBy,
+    partitionBy: st.partitionBy ? formatExpr(st.partitionBy) : undefined,
+    primaryKey: exprsText(st.primaryKey ?? st.orderBy),
+    ttl: (st.ttl ?? []).map(formatExpr),
+    settings: settingsText(st.settings as Record<string, unknown>),
+    comment: st.comment ?? '',
+    createQuery: formatStatement({ ...st, ifNotExists: false, orReplace: false }),
+    metadataModificationTimeMs: Date.now(),
+    temporary: st.temporary,
+  };
+  entry.storage = await ctx.createStorage(entry);
+  if (st.temporary) ctx.temporaryTables.set(entry.name, entry);
+  else await ctx.catalog.saveTable(entry);
+  if (st.asSelect) {
+    const { insertSelect } = await import('./insert.js');
+    await insertSelect(ctx, entry, entry.columns.filter((c) => !c.hidden).map((c) => c.name), st.asSelect);
+  }
+  return noResult();
+}
+
+export async function createView(ctx: InterpreterContext, st: CreateViewStatement): Promise<StatementResult> {
+  const database = st.view.database ?? ctx.currentDatabase;
+  ctx.catalog.database(database);
+  const existing = ctx.catalog.table(database, st.view.name);
+  if (existing) {
+    if (st.ifNotExists) return noResult();
+    if (!st.orReplace) throw new DbError('TABLE_ALREADY_EXISTS', `Table ${database}.${st.view.name} already exists`);
+    await dropEntry(ctx, existing);
+  }
+  if (st.materialized) throw new DbError('NOT_IMPLEMENTED', 'Materialized views arrive with the streaming issue');
+  const { QueryPlanner } = await import('../../planner/select-planner.js');
+  const node = await new QueryPlanner(ctx.planner).plan(st.query);
+  const entry: TableEntry = {
+    database,
+    name: st.view.name,
+    uuid: Catalog.newUuid(),
+    kind: 'view',
+    engine: 'View',
+    engineArgs: [],
+    columns: node.header.map((c) => ({ name: c.name, type: c.type })),
+    orderBy: [],
+    primaryKey: [],
+    ttl: [],
+    settings: {},
+    comment: st.comment ?? '',
+    viewQuery: formatQuery(st.query),
+    createQuery: formatStatement({ ...st, ifNotExists: false, orReplace: false }),
+    metadataModificationTimeMs: Date.now(),
+  };
+  await ctx.catalog.saveTable(entry);
+  return noResult();
+}
+
+async function dropEntry(ctx: InterpreterContext, entry: TableEntry): Promise<void> {
+  if (entry.temporary) ctx.temporaryTables.delete(entry.name);
+  else await ctx.catalog.removeTable(entry.database, entry.name);
+  await entry.storage?.drop();
+}
+
+export async function drop(ctx: InterpreterContext, st: DropStatement): Promise<StatementResult> {
+  if (st.objectKind === 'DATABASE') {
+    if (!ctx.catalog.databases.has(st.target.name)) {
+      if (st.ifExists) return noResult();
+      throw new DbError('UNKNOWN_DATABASE', `Database ${st.target.name} does not exist`);
+    }
+    const tables = await ctx.catalog.dropDatabase(st.target.name);
+    for (const t of tables) await t.storage?.drop();
+    if (ctx.currentDatabase === st.target.name) ctx.setDatabase('default');
+    return noResult();
+  }
+  if (st.objectKind === 'FUNCTION') throw new DbError('NOT_IMPLEMENTED', 'User-defined functions arrive with a later issue');
+  const temp = !st.target.database ? ctx.temporaryTables.get(st.target.name) : undefined;
+  if (temp) {
+    await dropEntry(ctx, temp);
+    return noResult();
+  }
+  const database = st.target.database ?? ctx.currentDatabase;
+  const db = ctx.catalog.databases.get(database);
+  const entry = db?.tables.get(st.target.name);
+  if (!entry) {
+    if (st.ifExists) return noResult();
+    if (!db) throw new DbError('UNKNOWN_DATABASE', `Database ${database} does not exist`);
+    throw new DbError('UNKNOWN_TABLE', `Table ${database}.${st.target.name} does not exist`);
+  }
+  await dropEntry(ctx, entry);
+  return noResult();
+}
+
+export async function truncate(ctx: InterpreterContext, st: TruncateStatement): Promise<StatementResult> {
+  const database = st.target.database ?? ctx.currentDatabase;
+  const entry = ctx.temporaryTables.get(st.target.name) ?? ctx.catalog.table(database, st.target.name);
+  if (!entry) {
+    if (st.ifExists) return noResult();
+    throw new DbError('UNKNOWN_TABLE', `Table ${database}.${st.target.name} does not exist`);
+  }
+  await entry.storage?.truncate();
+  return noResult();
+}
+
+export async function rename(ctx: InterpreterContext, st: RenameStatement): Promise<StatementResult> {
+  for (const { from, to } of st.pairs) {
+    const fromDb = from.database ?? ctx.currentDatabase;
+    const toDb = to.database ?? ctx.currentDatabase;
+    const entry = ctx.catalog.requireTable(fromDb, from.name);
+    if (ctx.catalog.table(toDb, to.name)) throw new DbError('TABLE_ALREADY_EXISTS', `Table ${toDb}.${to.name} already exists`);
+    const moved: TableEntry = { ...entry, database: toDb, name: to.name, metadataModificationTimeMs: Date.now() };
+    await ctx.catalog.saveTable(moved);
+    await ctx.catalog.removeTable(fromDb, from.name);
+  }
+  return noResult();
+}
+
+export async function alter(ctx: InterpreterContext, st: AlterStatement): Promise<StatementResult> {
+  const database = st.target.database ?? ctx.currentDatabase;
+  let entry = ctx.catalog.requireTable(database, st.target.name);
+  for (const cmd of st.commands) {
+    switch (cmd.kind) {
+      case 'modify_setting':
+        entry = { ...entry, settings: { ...entry.settings, ...settingsText(cmd.settings as Record<string, unknown>) } };
+        break;
+      case 'reset_setting': {
+        const s = { ...entry.settings };
+        for (const n of cmd.names) delete s[n];
+        entry = { ...entry, settings: s };
+        break;
+      }
+      case 'modify_comment':
+        entry = { ...entry, comment: cmd.comment };
+        break;
+      case 'comment_column':
+        entry = { ...entry, columns: entry.columns.map((c) => (c.name === cmd.name ? { ...c, comment: cmd.comment } : c)) };
+        break;
+      case 'modify_ttl':
+        entry = { ...entry, ttl: cmd.ttl.map(formatExpr) };
+        break;
+      case 'remove_ttl':
+        entry = { ...entry, ttl: [] };
+        break;
+      default:
+        throw new DbError('NOT_IMPLEMENTED', `ALTER ${cmd.kind.replace(/_/g, ' ').toUpperCase()} is not supported yet`);
+    }
+  }
+  await ctx.catalog.saveTable({ ...entry, metadataModificationTimeMs: Date.now() });
+  return noResult();
+}
+
+export { RESERVED_TIME, formatStatement };

@@ -1,0 +1,119 @@
+import type { InsertStatement, Query } from '../../sql/ast.js';
+import { parseExpression } from '../../sql/index.js';
+import { DbError } from '../../errors/index.js';
+import { Block, type Header } from '../../core/block.js';
+import type { TableEntry } from '../../catalog/table-entry.js';
+import { Scope } from '../../analyzer/scope.js';
+import { compileExpression, type CompileEnv } from '../../analyzer/expression-compiler.js';
+import { materialize, defaultColumn } from '../../columns/ops.js';
+import type { Column } from '../../columns/column.js';
+import { getInputFormat } from '../../formats/registry.js';
+import { QueryPlanner } from '../../planner/select-planner.js';
+import { settingNumber } from '../../exec/query-context.js';
+import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
+import type { InsertInput } from '../session-api.js';
+
+function targetEntry(ctx: InterpreterContext, st: InsertStatement): TableEntry {
+  if (!st.target) throw new DbError('NOT_IMPLEMENTED', 'INSERT INTO FUNCTION is not supported yet');
+  const temp = !st.target.database ? ctx.temporaryTables.get(st.target.name) : undefined;
+  if (temp) return temp;
+  const entry = ctx.catalog.requireTable(st.target.database ?? ctx.currentDatabase, st.target.name);
+  if (!entry.storage) throw new DbError('TABLE_IS_READ_ONLY', `Table ${entry.database}.${entry.name} does not accept inserts`);
+  return entry;
+}
+
+/** The columns an INSERT supplies: the named ones, or every ordinary column (not MATERIALIZED/ALIAS/reserved). */
+function insertHeader(entry: TableEntry, names: readonly string[] | undefined): Header {
+  if (!names) {
+    return entry.columns
+      .filter((c) => !c.hidden && c.defaultKind !== 'MATERIALIZED' && c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL')
+      .map((c) => ({ name: c.name, type: c.type }));
+  }
+  return names.map((n) => {
+    const c = entry.columns.find((x) => x.name === n);
+    if (!c) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `No such column ${n} in table ${entry.database}.${entry.name}`);
+    return { name: c.name, type: c.type };
+  });
+}
+
+/** Completes a block of supplied columns into the table's physical layout, computing defaults. */
+export function completeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block): Block {
+  const physical = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL');
+  const scope = Scope.fromHeader(block.header);
+  const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: new Map(), subqueries: { get: () => undefined } };
+  const cols: Column[] = physical.map((c) => {
+    const i = block.header.findIndex((h) => h.name === c.name);
+    if (i >= 0) return materialize(block.columns[i]!);
+    if (c.defaultExpr) {
+      const compiled = compileExpression(env, scope, { kind: 'function', name: 'CAST', args: [parseExpression(c.defaultExpr), { kind: 'literal', value: c.type.name }] });
+      return materialize(compiled.eval(block, ctx.fn));
+    }
+    return defaultColumn(c.type, block.rows);
+  });
+  return new Block(physical.map((c) => ({ name: c.name, type: c.type })), cols, block.rows);
+}
+
+async function writeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block): Promise<void> {
+  if (!block.rows) return;
+  const full = completeBlock(ctx, entry, block);
+  await entry.storage!.insert(full);
+  ctx.query.progress.writtenRows += full.rows;
+  ctx.query.progress.writtenBytes += full.byteSize;
+}
+
+export async function insert(ctx: InterpreterContext, st: InsertStatement): Promise<StatementResult> {
+  if (ctx.settings.get('readonly') === '1' || ctx.request.readonlyRequest) {
+    throw new DbError('READONLY', 'Cannot execute query in readonly mode');
+  }
+  const entry = targetEntry(ctx, st);
+  const header = insertHeader(entry, st.columns);
+  if (st.select) {
+    await insertSelect(ctx, entry, header.map((c) => c.name), st.select);
+    return noResult();
+  }
+  const format = st.format ?? (st.dataOffset !== undefined ? 'Values' : undefined);
+  const inline = st.dataOffset !== undefined ? ctx.sql.slice(st.dataOffset, st.dataEnd ?? ctx.sql.length) : '';
+  const input: InsertInput | undefined = ctx.request.input ? await ctx.request.input({ header, format }) : undefined;
+  if (input?.kind === 'blocks') {
+    for await (const b of input.blocks) {
+      ctx.query.signal.throwIfAborted();
+      await writeBlock(ctx, entry, new Block(header, b.columns, b.rows));
+    }
+    return noResult();
+  }
+  const fmt = getInputFormat(format ?? 'Values');
+  const reader = fmt.createReader(header, {
+    timezone: ctx.fn.timezone,
+    settings: ctx.settings,
+    blockRows: settingNumber(ctx.settings, 'max_insert_block_size', 1048449),
+  });
+  if (inline.trim().length) for (const b of reader.push(Buffer.from(inline))) await writeBlock(ctx, entry, b);
+  if (input?.kind === 'bytes') {
+    for await (const chunk of input.chunks) {
+      ctx.query.signal.throwIfAborted();
+      for (const b of reader.push(chunk)) await writeBlock(ctx, entry, b);
+    }
+  }
+  for (const b of reader.end()) await writeBlock(ctx, entry, b);
+  return noResult();
+}
+
+export async function insertSelect(ctx: InterpreterContext, entry: TableEntry, columns: readonly string[], query: Query): Promise<void> {
+  const header = insertHeader(entry, columns);
+  const node = await new QueryPlanner(ctx.planner).plan(query);
+  if (node.header.length !== header.length) {
+    throw new DbError('NUMBER_OF_COLUMNS_DOESNT_MATCH', `Number of columns doesn't match: the SELECT returns ${node.header.length}, the table expects ${header.length}`);
+  }
+  const scope = Scope.fromHeader(node.header.map((c, i) => ({ name: `__c${i}`, type: c.type })));
+  const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: new Map(), subqueries: { get: () => undefined } };
+  const casts = header.map((c, i) =>
+    node.header[i]!.type.name === c.type.name
+      ? undefined
+      : compileExpression(env, scope, { kind: 'function', name: 'CAST', args: [{ kind: 'identifier', parts: [`__c${i}`] }, { kind: 'literal', value: c.type.name }] }),
+  );
+  for await (const b of node.run(ctx.query)) {
+    if (!b.rows) continue;
+    const cols = header.map((_, i) => (casts[i] ? casts[i]!.eval(b, ctx.fn) : b.columns[i]!));
+    await writeBlock(ctx, entry, new Block(header, cols, b.rows));
+  }
+}

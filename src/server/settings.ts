@@ -1,0 +1,84 @@
+import { DbError } from '../errors/index.js';
+
+/** A setting Hadron knows: its default, type and meaning (system.settings lists them). */
+export interface SettingDef {
+  readonly name: string;
+  readonly default: string;
+  readonly type: 'UInt64' | 'Int64' | 'Bool' | 'String' | 'Float' | 'Seconds' | 'Milliseconds';
+  readonly description: string;
+}
+
+const S = (name: string, def: string, type: SettingDef['type'], description: string): SettingDef => ({ name, default: def, type, description });
+
+export const SETTINGS: readonly SettingDef[] = [
+  S('max_block_size', '65409', 'UInt64', 'Maximum rows per block when reading'),
+  S('max_insert_block_size', '1048449', 'UInt64', 'Rows per block formed when parsing inserted data'),
+  S('max_threads', '2', 'UInt64', 'Threads for query execution (informational in Hadron)'),
+  S('max_execution_time', '0', 'Seconds', 'Maximum query time in seconds, 0 = unlimited'),
+  S('max_result_rows', '0', 'UInt64', 'Limit on result rows, 0 = unlimited'),
+  S('max_result_bytes', '0', 'UInt64', 'Limit on result bytes, 0 = unlimited'),
+  S('result_overflow_mode', 'throw', 'String', 'What to do when a result limit is exceeded: throw or break'),
+  S('max_memory_usage', '0', 'UInt64', 'Maximum memory for a query in bytes, 0 = unlimited'),
+  S('max_query_size', '262144', 'UInt64', 'Maximum size of the query text to parse'),
+  S('readonly', '0', 'UInt64', '1 = only reading queries, 2 = reading and changing settings'),
+  S('extremes', '0', 'Bool', 'Compute extremes (min/max) of result columns'),
+  S('join_use_nulls', '0', 'Bool', 'Unmatched rows of outer joins get NULL instead of defaults'),
+  S('session_timezone', '', 'String', 'Timezone of the session (empty: the server timezone)'),
+  S('output_format_json_quote_64bit_integers', '1', 'Bool', 'Quote 64-bit integers in JSON formats'),
+  S('output_format_json_quote_decimals', '0', 'Bool', 'Quote decimals in JSON formats'),
+  S('output_format_json_quote_denormals', '0', 'Bool', 'Print nan/inf as strings in JSON'),
+  S('output_format_pretty_max_rows', '10000', 'UInt64', 'Rows shown by Pretty formats'),
+  S('format_csv_delimiter', ',', 'String', 'CSV field delimiter'),
+  S('input_format_null_as_default', '1', 'Bool', 'NULL for a non-Nullable column inserts the default'),
+  S('input_format_skip_unknown_fields', '1', 'Bool', 'Skip unknown fields in JSON inputs'),
+  S('input_format_values_interpret_expressions', '1', 'Bool', 'Evaluate expressions in VALUES'),
+  S('date_time_input_format', 'basic', 'String', 'basic or best_effort parsing of DateTime in inputs'),
+  S('send_progress_in_http_headers', '0', 'Bool', 'Send X-ClickHouse-Progress headers'),
+  S('http_headers_progress_interval_ms', '100', 'Milliseconds', 'Interval between progress headers'),
+  S('enable_http_compression', '0', 'Bool', 'Compress HTTP responses per Accept-Encoding'),
+  S('http_zlib_compression_level', '3', 'Int64', 'Compression level for HTTP responses'),
+  S('wait_end_of_query', '0', 'Bool', 'Buffer the whole HTTP response before sending'),
+  S('send_logs_level', 'fatal', 'String', 'Server log level sent to clients'),
+  S('asterisk_include_reserved_columns', '0', 'Bool', 'SELECT * includes reserved columns such as _tp_time'),
+  S('query_mode', 'table', 'String', "Proton: 'table' makes stream reads historical, 'streaming' unbounded"),
+  S('seek_to', '', 'String', "Proton: where a streaming query starts ('earliest', 'latest', a time)"),
+  S('enable_positional_arguments', '1', 'Bool', 'GROUP BY / ORDER BY 1 refer to SELECT items'),
+  S('union_default_mode', '', 'String', 'Mode of a bare UNION: ALL or DISTINCT'),
+  S('allow_experimental_analyzer', '1', 'Bool', 'Compatibility: accepted and ignored'),
+  S('insert_deduplicate', '1', 'Bool', 'Compatibility: accepted'),
+  S('cloud_mode', '0', 'Bool', 'Compatibility: Metabase asks'),
+  S('distributed_product_mode', 'deny', 'String', 'Compatibility: accepted'),
+  S('load_balancing', 'random', 'String', 'Compatibility: accepted'),
+  S('log_queries', '1', 'Bool', 'Compatibility: accepted'),
+  S('mutations_sync', '0', 'UInt64', 'Compatibility: mutations are synchronous in Hadron'),
+  S('optimize_throw_if_noop', '0', 'Bool', 'OPTIMIZE throws when nothing was merged'),
+  S('output_format_write_statistics', '1', 'Bool', 'JSON formats print statistics'),
+  S('max_rows_to_read', '0', 'UInt64', 'Limit on rows read, 0 = unlimited'),
+  S('timeout_before_checking_execution_speed', '10', 'Seconds', 'Compatibility: accepted'),
+  S('connect_timeout', '10', 'Seconds', 'Compatibility: accepted'),
+  S('receive_timeout', '300', 'Seconds', 'Compatibility: accepted'),
+  S('send_timeout', '300', 'Seconds', 'Compatibility: accepted'),
+  S('use_uncompressed_cache', '0', 'Bool', 'Compatibility: accepted'),
+  S('network_compression_method', 'LZ4', 'String', 'Compression of native-protocol blocks'),
+  S('enable_optimize_predicate_expression', '1', 'Bool', 'Compatibility: accepted'),
+  S('final', '0', 'Bool', 'Apply FINAL to every table read'),
+  S('default_format', 'TabSeparated', 'String', 'Output format when the query names none'),
+  S('format_display_secondary_rows', '1', 'Bool', 'Compatibility: accepted'),
+  S('compile_expressions', '0', 'Bool', 'Compatibility: accepted'),
+  S('data_type_default_nullable', '0', 'Bool', 'Columns without NULL/NOT NULL are Nullable'),
+];
+
+const byName = new Map(SETTINGS.map((s) => [s.name, s]));
+
+export function settingDef(name: string): SettingDef | undefined {
+  return byName.get(name);
+}
+
+/** Settings that belong to the client, the protocol, or Proton's DDL, accepted anywhere without complaint. */
+const PASS_THROUGH = /^(param_|output_format_|input_format_|format_|http_|network_|log_|max_|min_|enable_|allow_|optimize_|join_|distributed_|insert_|send_|receive_|connect_|query_|use_|prefer_|async_|parallel_|skip_|default_|replay_|emit_|seek_|keep_|checkpoint_|logstore_|event_time_|mode$|shards$|replication_factor$|flatten_|force_|date_time_|cast_|count_|group_by_|any_|transform_|additional_|output_|extremes|final$|readonly|timezone|session_|client_protocol_version$|wait_|lightweight_|mutations_|preferred_|show_|select_|describe_|totals_|aggregate_|limit$|offset$|workload$|compatibility$|stream_|idle_|asterisk_|recovery_|javascript_|kafka_|sasl_)/;
+
+/** Validates a SET: unknown settings are accepted when they look like ClickHouse's (clients send many), else an error. */
+export function checkSetting(name: string): void {
+  if (byName.has(name) || PASS_THROUGH.test(name)) return;
+  throw new DbError('UNKNOWN_SETTING', `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_' registered for user-defined settings`);
+}
