@@ -124,6 +124,7 @@ suite.check(
       })(),
       { objectMode: true },
     );
+    source.on('error', () => {}); // the client aborts it when the server rejects the insert
     const r = await client.insert({ table: BULK, values: source, format: 'JSONEachRow' });
     assert(r.executed, 'not executed');
     bulkSummary = r.summary;
@@ -140,7 +141,25 @@ suite.check(
   { after: [`insert ${N} rows (JSONEachRow, streamed)`] },
 );
 
-const bulkReady = [`insert ${N} rows (JSONEachRow, streamed)`];
+// The read checks below need the data, not the JSONEachRow insert path: when that insert
+// failed, load the same rows with INSERT … SELECT so that the output formats still get tested.
+suite.check(
+  `bulk table holds ${N} rows`,
+  async () => {
+    if (suite.outcome.get(`insert ${N} rows (JSONEachRow, streamed)`) !== 'pass') {
+      await client.command({ query: `TRUNCATE TABLE ${BULK}` }).catch(() => {});
+      await client.command({
+        query: `INSERT INTO ${BULK} (id, name, value, ts) SELECT number, concat('name_', toString(number)), number / 4, toDateTime(${BASE_TS} + number % 86400, 'UTC') FROM numbers(${N})`,
+      });
+      console.log('      (loaded with INSERT … SELECT, because the JSONEachRow insert failed)');
+    }
+    const rs = await client.query({ query: `SELECT count() AS c FROM ${BULK}`, format: 'JSONEachRow' });
+    assertEqual(await rs.json(), [{ c: String(N) }], 'count()');
+  },
+  { after: ['CREATE TABLE … ENGINE = MergeTree'], timeoutMs: 180_000 },
+);
+
+const bulkReady = [`bulk table holds ${N} rows`];
 
 suite.check(
   'count and sum in JSON',

@@ -119,44 +119,47 @@ function emptyColumnOf(type: ColumnInfo['type']): Column {
  * arriving in small chunks costs O(n) rather than O(n^2).
  */
 export class NativeBlockStreamDecoder {
-  private pending: Uint8Array = new Uint8Array(0);
-  private start = 0;
+  /** Chunks received and not yet joined; joined into one buffer only when a decode is attempted. */
+  private parts: Uint8Array[] = [];
+  private buffered = 0;
   private retryAt = 0;
 
   constructor(private readonly options: NativeBlockOptions) {}
 
   push(chunk: Uint8Array): Block[] {
-    this.append(chunk);
+    if (chunk.length) {
+      this.parts.push(chunk);
+      this.buffered += chunk.length;
+    }
     const out: Block[] = [];
-    if (this.pending.length - this.start < this.retryAt) return out;
+    if (this.buffered === 0 || this.buffered < this.retryAt) return out;
     this.decodeAvailable(out, true);
     return out;
   }
 
   end(): Block[] {
     const out: Block[] = [];
-    this.decodeAvailable(out, false);
+    if (this.buffered > 0) this.decodeAvailable(out, false);
     return out;
   }
 
-  private append(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    const rest = this.pending.length - this.start;
-    if (rest === 0) {
-      this.pending = chunk;
-      this.start = 0;
-      return;
+  private joined(): Uint8Array {
+    if (this.parts.length === 1) return this.parts[0]!;
+    const all = new Uint8Array(this.buffered);
+    let at = 0;
+    for (const p of this.parts) {
+      all.set(p, at);
+      at += p.length;
     }
-    const next = new Uint8Array(rest + chunk.length);
-    next.set(this.pending.subarray(this.start));
-    next.set(chunk, rest);
-    this.pending = next;
-    this.start = 0;
+    this.parts = [all];
+    return all;
   }
 
   private decodeAvailable(out: Block[], partial: boolean): void {
-    const r = new BinaryReader(this.pending, this.start);
+    const buf = this.joined();
+    const r = new BinaryReader(buf, 0);
     r.partial = partial;
+    this.retryAt = 0;
     while (r.pos < r.end) {
       const at = r.pos;
       try {
@@ -164,15 +167,15 @@ export class NativeBlockStreamDecoder {
       } catch (e) {
         if (e instanceof NeedMoreData) {
           r.pos = at;
-          const have = this.pending.length - at;
-          const needed = e.needed - at;
-          this.retryAt = Math.max(needed, have >= 1 << 16 ? have * 2 : 0);
+          const have = buf.length - at;
+          this.retryAt = Math.max(e.needed - at, have >= 1 << 16 ? have * 2 : 0);
           break;
         }
         throw e;
       }
-      this.retryAt = 0;
     }
-    this.start = r.pos;
+    const rest = buf.subarray(r.pos);
+    this.parts = rest.length ? [rest] : [];
+    this.buffered = rest.length;
   }
 }

@@ -13,6 +13,8 @@ import { rowBinaryInputs, rowBinaryOutputs } from './row-binary.js';
 import { nativeInput, nativeOutput } from './native.js';
 import { tabSeparatedInputs } from './tab-separated-input.js';
 import { csvInputs } from './csv-input.js';
+import { jsonInputs } from './json-input.js';
+import { valuesInput } from './values-input.js';
 import { lineAsStringInput, lineAsStringOutput, nullOutput, rawBlobInput, rawBlobOutput } from './raw.js';
 
 /**
@@ -110,6 +112,6 @@ for (const f of [
 ]) {
   registerOutputFormat(f);
 }
-for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs]) {
+for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs, ...jsonInputs, valuesInput]) {
   registerInputFormat(f);
 }

@@ -15,6 +15,12 @@ import { mapTupleFunctions } from './scalar/maps-tuples.js';
 import { nullFunctions } from './scalar/nulls.js';
 import { stringSearchFunctions } from './scalar/string-search.js';
 import { stringFunctions } from './scalar/strings.js';
+import { mathFunctions } from './scalar/math.js';
+import { bitFunctions } from './scalar/bits.js';
+import { introspectionFunctions } from './scalar/introspection.js';
+import { otherFunctions } from './scalar/other.js';
+import { jsonFunctions } from './scalar/json.js';
+import { hashFunctions } from './scalar/hashes.js';
 import { count } from './aggregate/count.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
@@ -50,6 +56,12 @@ const SCALARS: readonly (readonly ScalarFunction[])[] = [
   arrayFunctions,
   higherOrderFunctions,
   mapTupleFunctions,
+  mathFunctions,
+  bitFunctions,
+  introspectionFunctions,
+  otherFunctions,
+  jsonFunctions,
+  hashFunctions,
 ];
 
 const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [

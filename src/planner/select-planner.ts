@@ -16,6 +16,7 @@ import { ArrayJoinNode } from '../exec/operators/array-join.js';
 import { SortNode, type SortKey } from '../exec/operators/sort.js';
 import type { Value } from '../columns/values.js';
 import type { PlanNode } from './plan-node.js';
+import type { QueryContext } from '../exec/query-context.js';
 import type { PlannerEnv } from './planner-env.js';
 import { constantArgs, planFrom } from './from-planner.js';
 import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
@@ -132,6 +133,12 @@ export class QueryPlanner {
       : { node: new OneRowSource() as PlanNode, scope: Scope.fromHeader(new OneRowSource().header) };
     let node = from.node;
     let scope = from.scope;
+    // LIMIT with nothing that filters, groups or reorders rows before it: read no more than needed
+    // (ClickHouse lowers max_block_size the same way), so `FROM system.numbers LIMIT 10` reads 10 rows.
+    if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy) {
+      const limitRows = this.constNumber(q.limit, 'LIMIT') + (q.offset ? this.constNumber(q.offset, 'OFFSET') : 0);
+      if (limitRows < 65536) node = new BlockSizeHint(node, Math.max(1, limitRows));
+    }
 
     // SELECT list: expand asterisks, record aliases.
     const items: { expr: Expr; name: string }[] = [];
@@ -169,18 +176,13 @@ export class QueryPlanner {
 
     // arrayJoin() in the SELECT list replicates rows before WHERE, like ARRAY JOIN.
     const arrayJoins = collectArrayJoins(items.map((i) => i.expr), aliases);
-    if (arrayJoins.length) {
-      const sc = scope.withAliases(aliases);
-      const arrays = arrayJoins.map((f) => {
-        if (f.args.length !== 1) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'Function arrayJoin requires exactly one argument');
-        return compileExpression(cenv, sc, f.args[0]!);
-      });
-      const names = arrayJoins.map((f) => exprName(f));
-      node = new ArrayJoinNode(node, arrays, names, false);
-      const width = scope.columns.length;
-      const added: ScopeColumn[] = names.map((n, i) => ({ name: n, shortName: n, type: node.header[from.node.header.length + i]!.type, index: from.node.header.length + i, qualifiers: [] }));
-      void width;
-      scope = new Scope([...scope.columns, ...added]);
+    // Each arrayJoin() call is its own ARRAY JOIN, so two of them give every combination (ClickHouse semantics).
+    for (const f of arrayJoins) {
+      if (f.args.length !== 1) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'Function arrayJoin requires exactly one argument');
+      const array = compileExpression(cenv, scope.withAliases(aliases), f.args[0]!);
+      const width = node.header.length;
+      node = new ArrayJoinNode(node, [array], [exprName(f)], false);
+      scope = new Scope([...scope.columns, { name: exprName(f), shortName: exprName(f), type: node.header[width]!.type, index: width, qualifiers: [] }]);
     }
 
     let sc = scope.withAliases(aliases);
@@ -196,6 +198,12 @@ export class QueryPlanner {
       if (n !== undefined && n >= 1 && n <= items.length) return items[n - 1]!.expr;
       return g;
     });
+    let groupingSets: boolean[][] | undefined;
+    if (q.groupByModifier === 'GROUPING SETS' && q.groupingSets) {
+      const names: string[] = [];
+      for (const set of q.groupingSets) for (const e of set) if (!names.includes(exprName(e))) (names.push(exprName(e)), groupBy.push(e));
+      groupingSets = q.groupingSets.map((set) => names.map((n) => set.some((e) => exprName(e) === n)));
+    }
     if (q.groupByAll) {
       for (const it of items) if (!collectAggregates([it.expr], aliases, this.env.functions).length) groupBy.push(it.expr);
     }
@@ -207,6 +215,7 @@ export class QueryPlanner {
       node = new AggregateNode(node, keys, aggregates, {
         withTotals: !!q.withTotals,
         modifier: q.groupByModifier === 'ROLLUP' || q.groupByModifier === 'CUBE' ? q.groupByModifier : undefined,
+        groupingSets,
         onTotals: top ? (b) => (this.extras.totals = b) : (b) => (totals = b),
       });
       void totals;
@@ -251,7 +260,12 @@ export class QueryPlanner {
       extra.push(compileExpression(cenv, sc, e));
       return items.length + extra.length - 1;
     };
-    const sortKeys: SortKey[] = (q.orderBy ?? []).map((o: OrderItem) => ({
+    let orderBy = q.orderBy ?? [];
+    const only = orderBy.length === 1 ? orderBy[0]! : undefined;
+    if (only && only.expr.kind === 'identifier' && only.expr.parts.length === 1 && only.expr.parts[0]!.toUpperCase() === 'ALL' && !scope.resolveQuiet(['ALL'])) {
+      orderBy = items.map((_, i) => ({ ...only, expr: { kind: 'literal', value: i + 1 } as Expr }));
+    }
+    const sortKeys: SortKey[] = orderBy.map((o: OrderItem) => ({
       column: columnFor(o.expr),
       descending: o.direction === 'DESC',
       nullsFirst: o.nulls === 'FIRST',
@@ -259,13 +273,14 @@ export class QueryPlanner {
     const limitByCols = (q.limitBy?.by ?? []).map(columnFor);
     node = new ExpressionNode(node, [...projected, ...extra], [...names, ...extra.map((e, i) => `__order_${i}_${e.name}`)], 'Projection');
 
-    if (q.distinct) node = new DistinctNode(node, items.map((_, i) => i));
+    if (q.distinctOn?.length) node = new DistinctNode(node, q.distinctOn.map(columnFor));
+    else if (q.distinct) node = new DistinctNode(node, items.map((_, i) => i));
     const limit = q.limit !== undefined ? this.constNumber(q.limit, 'LIMIT') : undefined;
     const offset = q.offset !== undefined ? this.constNumber(q.offset, 'OFFSET') : 0;
     if (sortKeys.length) node = new SortNode(node, sortKeys, limit !== undefined && !q.limitBy && !q.withTies ? limit + offset : undefined);
     if (q.limitBy) node = new LimitByNode(node, this.constNumber(q.limitBy.limit, 'LIMIT BY'), q.limitBy.offset ? this.constNumber(q.limitBy.offset, 'OFFSET') : 0, limitByCols);
     if (limit !== undefined || offset) {
-      const ln = new LimitNode(node, limit ?? Number.MAX_SAFE_INTEGER, offset);
+      const ln = new LimitNode(node, limit ?? Number.MAX_SAFE_INTEGER, offset, q.withTies ? sortKeys : undefined);
       if (top) this.extras.limitNode = ln;
       node = ln;
     }
@@ -325,6 +340,25 @@ export class QueryPlanner {
     const params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
     const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
     return { name: exprName(call), fn, args };
+  }
+}
+
+/** Runs its child with a smaller preferred block size. */
+class BlockSizeHint implements PlanNode {
+  readonly children: PlanNode[];
+  readonly header: Header;
+  constructor(
+    readonly input: PlanNode,
+    readonly rows: number,
+  ) {
+    this.children = [input];
+    this.header = input.header;
+  }
+  describe(): string {
+    return `BlockSize (${this.rows})`;
+  }
+  run(ctx: QueryContext): AsyncIterable<Block> {
+    return this.input.run({ ...ctx, blockRows: Math.min(ctx.blockRows, this.rows) });
   }
 }
 

@@ -4,9 +4,8 @@ import { parseInput, renderOutputBytes } from './render.js';
 import { Block } from '../../src/core/block.js';
 import { DbError } from '../../src/errors/index.js';
 
-const header = fixtureHeader(ALL_FIXTURE);
-const block = fixtureBlock(ALL_FIXTURE);
-const expected = block.toRows();
+// JSON writes nan / inf as null, which reads back as 0 (as in ClickHouse): leave that column out for JSON.
+const lossyInJson = ALL_FIXTURE.filter((c) => c.name !== 'fx');
 const rows = (blocks: Block[]) => blocks.flatMap((b) => b.toRows());
 
 const TEXT_ROUND_TRIPS = [
@@ -27,6 +26,10 @@ const TEXT_ROUND_TRIPS = [
 describe('text formats round trip every type', () => {
   for (const format of TEXT_ROUND_TRIPS) {
     it(format, (ctx) => {
+      const cols = format.startsWith('JSON') && !format.includes('Strings') ? lossyInJson : ALL_FIXTURE;
+      const header = fixtureHeader(cols);
+      const block = fixtureBlock(cols);
+      const expected = block.toRows();
       let bytes: Uint8Array;
       try {
         parseInput(format, header, '');

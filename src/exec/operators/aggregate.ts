@@ -20,6 +20,8 @@ export interface AggregateSpec {
 export interface AggregateOptions {
   readonly withTotals: boolean;
   readonly modifier?: 'ROLLUP' | 'CUBE';
+  /** GROUPING SETS: which keys each set keeps; only these groupings are emitted. */
+  readonly groupingSets?: readonly (readonly boolean[])[];
   /** Receives the totals row when withTotals is set. */
   readonly onTotals?: (block: Block) => void;
 }
@@ -178,6 +180,12 @@ export class AggregateNode implements PlanNode {
     const keyCols = index.keyColumns();
     const aggCols = states.map((s) => s.finalize(groups));
     const main = new Block(this.header, [...keyCols, ...aggCols], groups);
+    if (this.options.groupingSets) {
+      for (const keep of this.options.groupingSets) {
+        yield keep.every(Boolean) ? main : this.regroup(main, states, [...keep], groups);
+      }
+      return;
+    }
     const step = ctx.blockRows;
     for (let i = 0; i < groups; i += step) yield main.slice(i, i + step);
 

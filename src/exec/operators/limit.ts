@@ -4,6 +4,7 @@ import type { QueryContext } from '../query-context.js';
 import { readValue } from '../../columns/values.js';
 import { valueKey } from '../../analyzer/in-set.js';
 import { materialize } from '../../columns/ops.js';
+import type { SortKey } from './sort.js';
 
 /** LIMIT n OFFSET m: stops pulling from its input once satisfied, which ends unbounded sources. */
 export class LimitNode implements PlanNode {
@@ -15,20 +16,33 @@ export class LimitNode implements PlanNode {
     readonly input: PlanNode,
     readonly limit: number,
     readonly offset: number,
+    /** WITH TIES: rows equal to the last one on these sort keys are kept too. */
+    readonly ties?: readonly SortKey[],
   ) {
     this.children = [input];
     this.header = input.header;
   }
   describe(): string {
-    return `Limit (${this.limit}${this.offset ? ` offset ${this.offset}` : ''})`;
+    return `Limit (${this.limit}${this.offset ? ` offset ${this.offset}` : ''}${this.ties ? ' with ties' : ''})`;
   }
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     let skip = this.offset;
     let left = this.limit;
     if (left <= 0) return;
+    const tieCols = this.ties?.map((k) => k.column);
+    /** After the limit is reached WITH TIES: the last row's key; rows equal to it still pass. */
+    let tie: string | number | undefined;
     for await (const block of this.input.run(ctx)) {
       this.rowsBefore += block.rows;
       let b = block;
+      if (tie !== undefined) {
+        const key = rowKeyFn(b, tieCols!);
+        let end = 0;
+        while (end < b.rows && key(end) === tie) end++;
+        if (end) yield b.slice(0, end);
+        if (end < b.rows) return;
+        continue;
+      }
       if (skip > 0) {
         if (b.rows <= skip) {
           skip -= b.rows;
@@ -38,8 +52,17 @@ export class LimitNode implements PlanNode {
         skip = 0;
       }
       if (b.rows >= left) {
-        yield b.slice(0, left);
-        return;
+        if (!tieCols?.length) {
+          yield b.slice(0, left);
+          return;
+        }
+        const key = rowKeyFn(b, tieCols);
+        tie = key(left - 1);
+        let end = left;
+        while (end < b.rows && key(end) === tie) end++;
+        yield b.slice(0, end);
+        if (end < b.rows) return;
+        continue;
       }
       left -= b.rows;
       yield b;

@@ -129,8 +129,35 @@ export class TextOutput {
 
   /** Float64 as ClickHouse prints it (`inf`, `nan`, `-0`, `1e21`); integers take the digit fast path. */
   float64(x: number): void {
-    if (Number.isInteger(x) && x <= 9007199254740991 && x >= -9007199254740991 && (x !== 0 || 1 / x > 0)) this.int(x);
-    else this.ascii(formatFloat64(x));
+    if (Number.isInteger(x) && x <= 9007199254740991 && x >= -9007199254740991 && (x !== 0 || 1 / x > 0)) return this.int(x);
+    // Up to 6 decimals below 1e6: when x·10^6 is an integer that divides back to exactly x, those digits are
+    // the shortest round-trip form (doubles there are far closer together than 10^-6).
+    if (x < 1e6 && x > -1e6 && x !== 0) {
+      const y = x * 1e6;
+      if (Math.floor(y) === y && y / 1e6 === x) {
+        let a = y < 0 ? -y : y;
+        if (y < 0) this.byte(45);
+        const ip = Math.floor(a / 1e6);
+        a -= ip * 1e6;
+        this.uint(ip);
+        if (a === 0) return;
+        let digits = 6;
+        while (a % 10 === 0) {
+          a /= 10;
+          digits--;
+        }
+        this.ensure(digits + 1);
+        const b = this.buf;
+        b[this.pos] = 46;
+        for (let i = digits; i >= 1; i--) {
+          b[this.pos + i] = 48 + (a % 10);
+          a = Math.floor(a / 10);
+        }
+        this.pos += digits + 1;
+        return;
+      }
+    }
+    this.ascii(formatFloat64(x));
   }
 
   float32(x: number): void {

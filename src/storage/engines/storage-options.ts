@@ -46,7 +46,7 @@ export interface StreamStorageOptions {
     /** A merge takes between minParts and maxParts adjacent parts (defaults 4 and 10). */
     readonly minParts?: number;
     readonly maxParts?: number;
-    /** Background merges produce parts up to this many rows (default 8M); OPTIMIZE FINAL has no limit. */
+    /** Background merges produce parts up to this many rows (default 4M; merges run in memory); OPTIMIZE FINAL has no limit. */
     readonly maxRows?: number;
   };
   readonly log?: {

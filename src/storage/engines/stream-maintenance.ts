@@ -1,4 +1,5 @@
 import { Block, type Header } from '../../core/block.js';
+import { DbError } from '../../errors/index.js';
 import { writeCheckpoint } from '../log/checkpoint.js';
 import { mergeParts, type MergeOptions } from '../parts/merge-parts.js';
 import type { PartMeta } from '../parts/part-meta.js';
@@ -32,10 +33,15 @@ function ttlDrop(core: StreamCore): MergeOptions['drop'] {
   return (block) => ttl.expired(ttl.columns ? project(block, ttl.columns) : block);
 }
 
+/** The block's columns named `names`, in that order. */
 export function project(block: Block, names: readonly string[]): Block {
-  const idx = names.map((n) => block.header.findIndex((c) => c.name === n));
+  const idx = names.map((n) => {
+    const i = block.header.findIndex((c) => c.name === n);
+    if (i < 0) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${n} in the table`);
+    return i;
+  });
   return new Block(
-    idx.map((i, k) => block.header[i] ?? { name: names[k]!, type: block.header[0]!.type }),
+    idx.map((i) => block.header[i]!),
     idx.map((i) => block.columns[i]!),
     block.rows,
   );
@@ -73,7 +79,7 @@ async function emptyCoveringPart(core: StreamCore, sources: ActivePart[], level?
 /** One round of background merges (at most `maxMerges`). Returns how many ran. */
 export async function mergeRound(core: StreamCore, maxMerges = 4): Promise<number> {
   const m = core.opts.merge ?? {};
-  const policy = { minParts: m.minParts ?? 4, maxParts: m.maxParts ?? 10, maxRows: m.maxRows ?? 8 << 20 };
+  const policy = { minParts: m.minParts ?? 4, maxParts: m.maxParts ?? 10, maxRows: m.maxRows ?? 4 << 20 };
   let done = 0;
   for (const group of byPartition(core)) {
     if (done >= maxMerges) break;
