@@ -27,6 +27,11 @@ def make_client(**kwargs):
 
 
 @pytest.fixture(scope="session")
+def client_factory():
+    return make_client
+
+
+@pytest.fixture(scope="session")
 def client():
     c = make_client()
     yield c

@@ -35,11 +35,11 @@ fi
 
 cd "$here"
 timeout --signal=TERM --kill-after=30 600 node "$here/../clickhouse-js/with-server.mjs" "${server_args[@]}" -- \
-  "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfE --tb=short "$here/test_clickhouse_connect.py" "${pytest_args[@]}"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfE --tb=line "$here/test_clickhouse_connect.py" "${pytest_args[@]}"
 rc=$?
 case $rc in
   0|1) ;;                                     # pytest: all passed / some failed (summary printed)
-  3) echo "0 passed, 1 failed, 0 skipped" ;;  # the server did not start
+  90) echo "0 passed, 1 failed, 0 skipped" ;; # the server did not start
   *) echo "pytest exited $rc"; echo "0 passed, 1 failed, 0 skipped"; rc=1 ;;
 esac
 if [ $strict -eq 1 ] && [ $rc -ne 0 ]; then exit 1; fi

@@ -35,7 +35,8 @@ export const ALL_TYPES_COLUMNS = [
   ['ts', "DateTime('UTC')", "DateTime('UTC')"],
   ['ts64', "DateTime64(3, 'UTC')", "DateTime64(3, 'UTC')"],
   ['e8', "Enum8('a' = 1, 'b' = 2)", "Enum8('a' = 1, 'b' = 2)"],
-  ['e16', "Enum16('x' = 1000, 'y' = -1000)", "Enum16('y' = -1000, 'x' = 1000)"], // ClickHouse lists enum values sorted by value
+  // declared in value order: the canonical name lists values sorted by value (checked on its own in run.mjs)
+  ['e16', "Enum16('y' = -1000, 'x' = 1000)", "Enum16('y' = -1000, 'x' = 1000)"],
   ['ip4', 'IPv4', 'IPv4'],
   ['ip6', 'IPv6', 'IPv6'],
   ['ni', 'Nullable(Int32)', 'Nullable(Int32)'],

@@ -6,7 +6,7 @@
 //   node compat-tests/clickhouse-js/with-server.mjs [--url URL | --reference] -- CMD [ARGS...]
 //
 // Exits with the command's exit code; when the server cannot be started, prints the reason
-// and exits 3 (the caller prints its summary line).
+// and exits 90 (the caller prints its summary line).
 import { spawn } from 'node:child_process';
 import { parseTargetArgs, startTarget } from './target.mjs';
 
@@ -24,7 +24,7 @@ try {
   target = await startTarget(choice);
 } catch (err) {
   console.log(`could not start the server: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(3);
+  process.exit(90);
 }
 console.log(`server: ${target.kind} at ${target.url}`);
 

@@ -162,9 +162,10 @@ export function blockToRecordBatch(schema: A.Schema, block: Block, tz: string): 
   return new A.RecordBatch(schema, A.makeData({ type: new A.Struct(schema.fields), length: block.rows, children }));
 }
 
+/** Batches are collected and serialised at the end (apache-arrow's writer exposes no synchronous drain). */
 class ArrowWriter implements OutputWriter {
   private readonly schema: A.Schema;
-  private readonly writer: A.RecordBatchWriter;
+  private readonly batches: A.RecordBatch[] = [];
 
   constructor(
     header: Header,
@@ -173,25 +174,16 @@ class ArrowWriter implements OutputWriter {
     private readonly stream: boolean,
   ) {
     this.schema = arrowSchema(header);
-    this.writer = stream ? new A.RecordBatchStreamWriter() : new A.RecordBatchFileWriter();
   }
 
   writePrefix(): void {}
 
   writeBlock(block: Block): void {
-    if (block.rows === 0) return;
-    this.writer.write(blockToRecordBatch(this.schema, block, this.options.timezone));
-    if (this.stream) this.drain();
-  }
-
-  private drain(): void {
-    const bytes = this.writer.toUint8Array(true);
-    if (bytes.length) this.sink(bytes);
+    if (block.rows) this.batches.push(blockToRecordBatch(this.schema, block, this.options.timezone));
   }
 
   writeSuffix(_stats: ResultStatistics): void {
-    this.writer.finish();
-    this.drain();
+    this.sink(A.tableToIPC(new A.Table(this.schema, this.batches), this.stream ? 'stream' : 'file'));
   }
 }
 

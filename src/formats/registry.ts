@@ -15,6 +15,8 @@ import { tabSeparatedInputs } from './tab-separated-input.js';
 import { csvInputs } from './csv-input.js';
 import { jsonInputs } from './json-input.js';
 import { valuesInput } from './values-input.js';
+import { arrowInputs, arrowOutputs } from './arrow.js';
+import { parquetOutput } from './parquet.js';
 import { lineAsStringInput, lineAsStringOutput, nullOutput, rawBlobInput, rawBlobOutput } from './raw.js';
 
 /**
@@ -109,9 +111,11 @@ for (const f of [
   nullOutput,
   rawBlobOutput,
   lineAsStringOutput,
+  ...arrowOutputs,
+  parquetOutput,
 ]) {
   registerOutputFormat(f);
 }
-for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs, ...jsonInputs, valuesInput]) {
+for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs, ...jsonInputs, valuesInput, ...arrowInputs]) {
   registerInputFormat(f);
 }

@@ -19,7 +19,7 @@ import { checkSetting, settingDef } from './settings.js';
 import { newProgress, type RunningQuery } from './query-registry.js';
 import type { Engine } from './engine.js';
 import { noResult, rowsResult, type InterpreterContext, type StatementResult } from './interpreters/interpreter-context.js';
-import { alter, createTable, createView, drop, rename, truncate } from './interpreters/ddl.js';
+import { alter, createTable, createView, deleteRows, drop, rename, truncate } from './interpreters/ddl.js';
 import { insert } from './interpreters/insert.js';
 import { describe, exists, showAsQuery, showCreate } from './interpreters/show.js';
 import { valueToSettingText } from './setting-text.js';
@@ -280,8 +280,11 @@ export class SessionImpl implements Session {
         await entry.storage?.optimize(st.final);
         return noResult();
       }
-      case 'delete':
-        throw new DbError('NOT_IMPLEMENTED', 'DELETE is not supported yet');
+      case 'delete': {
+        const entry = ctx.catalog.requireTable(st.target.database ?? ctx.currentDatabase, st.target.name);
+        await deleteRows(ctx, entry, st.where);
+        return noResult();
+      }
       case 'create_function':
         throw new DbError('NOT_IMPLEMENTED', 'CREATE FUNCTION is not supported yet');
       case 'system':

@@ -7,6 +7,7 @@ import { BlocksSource, NumbersSource, OneRowSource } from '../../exec/operators/
 import type { PlanNode } from '../../planner/plan-node.js';
 import type { Catalog } from '../catalog.js';
 import type { TableEntry } from '../table-entry.js';
+import { renderCreateQuery } from '../show-create.js';
 import { SETTINGS } from '../../server/settings.js';
 import type { FunctionListing } from '../../functions/registry.js';
 
@@ -80,7 +81,7 @@ export function systemTable(ctx: SystemContext, database: string, name: string):
           const st = t.storage?.stats();
           return [
             t.database, t.name, t.uuid, t.engine, t.temporary ? 1 : 0, [], '', Math.floor(t.metadataModificationTimeMs / 1000), [], [],
-            t.createQuery, engineFull(t), t.viewQuery ?? '', t.partitionBy ?? '', t.orderBy.join(', '), t.primaryKey.join(', '), '', '',
+            renderCreateQuery(t), engineFull(t), t.viewQuery ?? '', t.partitionBy ?? '', t.orderBy.join(', '), t.primaryKey.join(', '), '', '',
             st ? BigInt(st.rows) : null, st ? BigInt(st.bytes) : null, t.comment, t.storage ? 1 : 0,
           ];
         }),

@@ -6,6 +6,11 @@ import type { ColumnMeta, TableEntry, TableKind } from '../../catalog/table-entr
 import { dataTypeFromAst } from '../../types/type-factory.js';
 import { dateTime64Type, nullableType } from '../../types/data-type.js';
 import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
+import { Block } from '../../core/block.js';
+import { Scope } from '../../analyzer/scope.js';
+import { compileExpression, type CompileEnv } from '../../analyzer/expression-compiler.js';
+import { predicateMask } from '../../exec/operators/filter.js';
+import { completeBlock } from './insert.js';
 
 const RESERVED_TIME = '_tp_time';
 
@@ -214,6 +219,9 @@ export async function rename(ctx: InterpreterContext, st: RenameStatement): Prom
 export async function alter(ctx: InterpreterContext, st: AlterStatement): Promise<StatementResult> {
   const database = st.target.database ?? ctx.currentDatabase;
   let entry = ctx.catalog.requireTable(database, st.target.name);
+  const before = entry;
+  let dataChanged = false;
+  const renames = new Map<string, string>();
   for (const cmd of st.commands) {
     switch (cmd.kind) {
       case 'modify_setting':
@@ -229,6 +237,7 @@ export async function alter(ctx: InterpreterContext, st: AlterStatement): Promis
         entry = { ...entry, comment: cmd.comment };
         break;
       case 'comment_column':
+        requireColumn(entry, cmd.name);
         entry = { ...entry, columns: entry.columns.map((c) => (c.name === cmd.name ? { ...c, comment: cmd.comment } : c)) };
         break;
       case 'modify_ttl':
@@ -237,12 +246,98 @@ export async function alter(ctx: InterpreterContext, st: AlterStatement): Promis
       case 'remove_ttl':
         entry = { ...entry, ttl: [] };
         break;
+      case 'add_column': {
+        if (entry.columns.some((c) => c.name === cmd.column.name)) {
+          if (cmd.ifNotExists) break;
+          throw new DbError('DUPLICATE_COLUMN', `Cannot add column ${cmd.column.name}: column with this name already exists`);
+        }
+        const meta = columnMeta(cmd.column, false);
+        const cols = [...entry.columns];
+        const at = cmd.first ? 0 : cmd.after ? cols.findIndex((c) => c.name === cmd.after) + 1 : cols.filter((c) => !c.hidden).length;
+        if (cmd.after && at === 0) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `Wrong column name. Cannot find column ${cmd.after} to insert after`);
+        cols.splice(at, 0, meta);
+        entry = { ...entry, columns: cols };
+        dataChanged = true;
+        break;
+      }
+      case 'drop_column': {
+        if (!entry.columns.some((c) => c.name === cmd.name)) {
+          if (cmd.ifExists) break;
+          throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `Wrong column name. Cannot find column ${cmd.name} to drop`);
+        }
+        if (entry.orderBy.includes(cmd.name) || entry.primaryKey.includes(cmd.name) || cmd.name === RESERVED_TIME) {
+          throw new DbError('ILLEGAL_COLUMN', `Trying to ALTER key column ${cmd.name}`);
+        }
+        entry = { ...entry, columns: entry.columns.filter((c) => c.name !== cmd.name) };
+        dataChanged = true;
+        break;
+      }
+      case 'modify_column': {
+        const old = entry.columns.find((c) => c.name === cmd.column.name);
+        if (!old) {
+          if (cmd.ifExists) break;
+          throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${cmd.column.name} in table`);
+        }
+        const meta = cmd.column.type ? columnMeta(cmd.column, false) : { ...old, defaultKind: cmd.column.defaultKind ?? old.defaultKind, defaultExpr: cmd.column.defaultExpr ? formatExpr(cmd.column.defaultExpr) : old.defaultExpr, comment: cmd.column.comment ?? old.comment };
+        entry = { ...entry, columns: entry.columns.map((c) => (c.name === meta.name ? { ...meta, hidden: c.hidden } : c)) };
+        dataChanged = dataChanged || meta.type.name !== old.type.name;
+        break;
+      }
+      case 'rename_column': {
+        if (!entry.columns.some((c) => c.name === cmd.from)) {
+          if (cmd.ifExists) break;
+          throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `Wrong column name. Cannot find column ${cmd.from} to rename`);
+        }
+        if (entry.columns.some((c) => c.name === cmd.to)) throw new DbError('DUPLICATE_COLUMN', `Cannot rename to ${cmd.to}: column with this name already exists`);
+        if (entry.orderBy.includes(cmd.from)) throw new DbError('ILLEGAL_COLUMN', `Trying to ALTER RENAME key ${cmd.from} column`);
+        entry = { ...entry, columns: entry.columns.map((c) => (c.name === cmd.from ? { ...c, name: cmd.to } : c)) };
+        renames.set(cmd.to, cmd.from);
+        dataChanged = true;
+        break;
+      }
+      case 'delete': {
+        await deleteRows(ctx, entry, cmd.where);
+        break;
+      }
       default:
         throw new DbError('NOT_IMPLEMENTED', `ALTER ${cmd.kind.replace(/_/g, ' ').toUpperCase()} is not supported yet`);
     }
   }
+  if (dataChanged && entry.storage) {
+    const newHeader = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => ({ name: c.name, type: c.type }));
+    const oldNames = new Set(before.columns.map((c) => c.name));
+    const target = entry;
+    await entry.storage.alterColumns(newHeader, (block) => {
+      // Renamed columns keep their data; new ones get their default; changed types are CAST.
+      const renamed = new Block(block.header.map((h) => ({ name: [...renames].find(([, from]) => from === h.name)?.[0] ?? h.name, type: h.type })), block.columns, block.rows);
+      const completed = completeBlock(ctx, target, new Block(
+        renamed.header.filter((h) => newHeader.some((n) => n.name === h.name)),
+        renamed.columns.filter((_, i) => newHeader.some((n) => n.name === renamed.header[i]!.name)),
+        renamed.rows,
+      ), oldNames);
+      return completed;
+    });
+  }
   await ctx.catalog.saveTable({ ...entry, metadataModificationTimeMs: Date.now() });
   return noResult();
+}
+
+function requireColumn(entry: TableEntry, name: string): void {
+  if (!entry.columns.some((c) => c.name === name)) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${name} in table ${entry.database}.${entry.name}`);
+}
+
+/** ALTER … DELETE WHERE / DELETE FROM … WHERE: a synchronous mutation. */
+export async function deleteRows(ctx: InterpreterContext, entry: TableEntry, where: Expr): Promise<number> {
+  if (!entry.storage) throw new DbError('NOT_IMPLEMENTED', `Table ${entry.database}.${entry.name} does not support DELETE`);
+  const header = entry.storage.header;
+  const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: ctx.planner.params, subqueries: { get: () => undefined } };
+  const predicate = compileExpression(env, Scope.fromHeader(header), where);
+  return entry.storage.deleteWhere((block) => {
+    const m = predicateMask(predicate.eval(block, ctx.fn), block.rows);
+    if (m === 'all') return new Uint8Array(block.rows).fill(1);
+    if (m === 'none') return new Uint8Array(block.rows);
+    return m.mask;
+  });
 }
 
 export { RESERVED_TIME, formatStatement };

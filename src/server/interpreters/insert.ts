@@ -37,13 +37,20 @@ function insertHeader(entry: TableEntry, names: readonly string[] | undefined): 
 }
 
 /** Completes a block of supplied columns into the table's physical layout, computing defaults. */
-export function completeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block): Block {
+export function completeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block, castExisting?: ReadonlySet<string>): Block {
   const physical = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL');
   const scope = Scope.fromHeader(block.header);
   const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: new Map(), subqueries: { get: () => undefined } };
   const cols: Column[] = physical.map((c) => {
     const i = block.header.findIndex((h) => h.name === c.name);
-    if (i >= 0) return materialize(block.columns[i]!);
+    if (i >= 0) {
+      const have = block.header[i]!.type;
+      if (castExisting && have.name !== c.type.name) {
+        const cast = compileExpression(env, scope, { kind: 'function', name: 'CAST', args: [{ kind: 'identifier', parts: [c.name] }, { kind: 'literal', value: c.type.name }] });
+        return materialize(cast.eval(block, ctx.fn));
+      }
+      return materialize(block.columns[i]!);
+    }
     if (c.defaultExpr) {
       const compiled = compileExpression(env, scope, { kind: 'function', name: 'CAST', args: [parseExpression(c.defaultExpr), { kind: 'literal', value: c.type.name }] });
       return materialize(compiled.eval(block, ctx.fn));

@@ -8,6 +8,7 @@ import { T } from '../../types/data-type.js';
 import { planFrom } from '../../planner/from-planner.js';
 import { QueryPlanner } from '../../planner/select-planner.js';
 import { quoteString } from '../../sql/index.js';
+import { renderCreateQuery } from '../../catalog/show-create.js';
 import { rowsResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
 
 function likeClause(st: ShowStatement, column: string): string {
@@ -60,7 +61,7 @@ export async function showCreate(ctx: InterpreterContext, st: ShowStatement): Pr
   } else {
     const db = target.database ?? ctx.currentDatabase;
     const entry = ctx.temporaryTables.get(target.name) ?? ctx.catalog.requireTable(db, target.name);
-    text = entry.createQuery;
+    text = renderCreateQuery(entry);
   }
   const header = [{ name: 'statement', type: T.String }];
   return rowsResult(header, [new Block(header, [columnFromValues(T.String, [text])], 1)]);
