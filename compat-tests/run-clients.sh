@@ -28,7 +28,9 @@ run_suite() {
   local started=$SECONDS
   "$@" >"$log" 2>&1
   local rc=$?
-  grep -E '^(FAIL|skip) ' -A3 "$log" | grep -vE '^--$' | sed 's/^/  /' | head -200
+  # failures: the node/java runners print `FAIL  name` + indented detail; pytest prints `E   …` and `FAILED …`
+  awk '/^(FAIL|skip) /{show=1; print; next} /^      /{if(show) print; next} {show=0}' "$log" | sed 's/^/  /' | head -200
+  grep -E '^(E   |FAILED )' "$log" | sed 's/^/  /' | head -100
   local line
   line="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
   if [ -z "$line" ]; then

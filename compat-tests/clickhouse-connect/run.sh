@@ -34,6 +34,7 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/.requ
 fi
 
 cd "$here"
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ beside the tests
 timeout --signal=TERM --kill-after=30 600 node "$here/../clickhouse-js/with-server.mjs" "${server_args[@]}" -- \
   "$venv/bin/python" -m pytest -q -p no:cacheprovider -rfE --tb=line "$here/test_clickhouse_connect.py" "${pytest_args[@]}"
 rc=$?

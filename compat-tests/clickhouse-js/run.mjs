@@ -333,6 +333,66 @@ suite.check(
   { after: bulkReady },
 );
 
+// ---------------------------------------------------------------- more output formats, exact
+/** @type {[import('@clickhouse/client').DataFormat, unknown][]} */
+const SMALL_FORMATS = [
+  ['JSONCompact', { data: [['0', '0', null], ['1', '1', 0.5]], rows: 2 }],
+  // the *Strings formats print NULL the way Pretty does (ClickHouse's SerializationNullable::serializeText)
+  ['JSONStrings', { data: [{ n: '0', s: '0', h: 'ᴺᵁᴸᴸ' }, { n: '1', s: '1', h: '0.5' }], rows: 2 }],
+  ['JSONCompactStringsEachRow', [['0', '0', 'ᴺᵁᴸᴸ'], ['1', '1', '0.5']]],
+  ['JSONCompactEachRowWithNames', [['n', 's', 'h'], ['0', '0', null], ['1', '1', 0.5]]],
+  ['JSONObjectEachRow', { row_1: { n: '0', s: '0', h: null }, row_2: { n: '1', s: '1', h: 0.5 } }],
+  ['CSVWithNames', '"n","s","h"\n0,"0",\\N\n1,"1",0.5\n'],
+  ['TabSeparatedWithNamesAndTypes', 'n\ts\th\nUInt64\tString\tNullable(Float64)\n0\t0\t\\N\n1\t1\t0.5\n'],
+];
+for (const [format, want] of SMALL_FORMATS) {
+  suite.check(`output format ${format}`, async () => {
+    const rs = await client.query({ query: 'SELECT number AS n, toString(number) AS s, if(number = 0, NULL, number / 2) AS h FROM numbers(2)', format });
+    if (typeof want === 'string') {
+      assertEqual(await rs.text(), want, 'text');
+      return;
+    }
+    const got = /** @type {any} */ (await rs.json());
+    if (Array.isArray(want) || format === 'JSONObjectEachRow') assertEqual(got, want, 'rows');
+    else assertEqual({ data: got.data, rows: got.rows }, want, 'data');
+  });
+}
+
+// ---------------------------------------------------------------- cancellation
+suite.check(
+  'aborting an unbounded streaming query stops it on the server',
+  async () => {
+    const queryId = `hadron-js-abort-${suffix}`;
+    const controller = new AbortController();
+    const rs = await client.query({
+      query: `SELECT id, msg FROM ${STREAM}`,
+      format: 'JSONEachRow',
+      query_id: queryId,
+      clickhouse_settings: /** @type {any} */ ({ seek_to: 'earliest' }),
+      abort_signal: controller.signal,
+    });
+    let seen = 0;
+    try {
+      for await (const batch of rs.stream()) {
+        seen += batch.length;
+        if (seen >= 10) controller.abort();
+      }
+    } catch {
+      // the abort surfaces as an error on the stream
+    }
+    assert(seen >= 10, `only ${seen} rows arrived before the abort`);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const p = await client.query({ query: `SELECT count() AS c FROM system.processes WHERE query_id = {id:String}`, format: 'JSONEachRow', query_params: { id: queryId } });
+      const [row] = /** @type {any[]} */ (await p.json());
+      if (row?.c === '0') return;
+      if (Date.now() > deadline) throw new Error('the query is still in system.processes 10 s after the client aborted');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  },
+  { after: ['insert into stream (JSONCompactEachRow) and read with table()'], timeoutMs: 30_000 },
+);
+
 // ---------------------------------------------------------------- all types
 suite.check(
   'CREATE TABLE with every type',

@@ -158,6 +158,11 @@ export class ExpressionCompiler {
     if (e.over) throw new DbError('NOT_IMPLEMENTED', `Window function ${name} is not allowed here`);
     if (IN_FUNCTIONS.has(lname)) return compileInSet(this, e, name);
     if (lname === 'arrayjoin') throw new DbError('LOGICAL_ERROR', `arrayJoin is handled by the planner`);
+    if (lname === 'exists' && e.args.length === 1 && e.args[0]!.kind === 'subquery') {
+      const block = this.env.subqueries.get(e.args[0]);
+      if (!block) throw new DbError('LOGICAL_ERROR', 'EXISTS subquery was not evaluated');
+      return this.constant(block.rows > 0 ? 1 : 0, T.UInt8, name);
+    }
     const fn = this.env.functions.scalar(e.name);
     if (!fn) {
       if (this.env.functions.isAggregate(e.name) || e.distinct) {

@@ -9,7 +9,7 @@ export function literalType(v: LiteralValue): DataType {
   if (typeof v === 'boolean') return T.Bool;
   if (typeof v === 'string') return T.String;
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || Object.is(v, -0)) return T.Float64;
+    if (!Number.isSafeInteger(v) || Object.is(v, -0)) return T.Float64;
     return intLiteralType(BigInt(v));
   }
   if (typeof v === 'bigint') return intLiteralType(v);

@@ -305,6 +305,8 @@ export const ErrorCodes = {
   /** Proton's: a streaming query or feature that only makes sense on a stream. */
   NOT_A_STREAMING_QUERY: 2503,
   INVALID_EMIT_POLICY: 2561,
+  ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER: 59,
+  INVALID_LIMIT_EXPRESSION: 440,
   UNKNOWN_ELEMENT_OF_ENUM: 691,
   CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN: 349,
 } as const;

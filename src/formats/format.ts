@@ -42,7 +42,8 @@ export interface OutputFormat {
  */
 export interface InputReader {
   push(chunk: Uint8Array): Block[];
-  end(): Block[];
+  /** Flushes the rest; formats that can only parse the whole input (Parquet) resolve asynchronously. */
+  end(): Block[] | Promise<Block[]>;
 }
 
 export interface InputFormat {

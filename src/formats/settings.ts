@@ -42,6 +42,6 @@ export function textWriterSettings(o: FormatOptions, rawNull = '\\N'): TextWrite
     quoteDenormals: settingBool(o, 'output_format_json_quote_denormals', false),
     escapeForwardSlashes: settingBool(o, 'output_format_json_escape_forward_slashes', true),
     namedTuplesAsObjects: settingBool(o, 'output_format_json_named_tuples_as_objects', true),
-    decimalTrailingZeros: settingBool(o, 'output_format_decimal_trailing_zeros', true),
+    decimalTrailingZeros: settingBool(o, 'output_format_decimal_trailing_zeros', false),
   };
 }

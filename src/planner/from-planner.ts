@@ -92,6 +92,7 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
   const sys = env.systemTable(db, item.name);
   if (sys) return { node: sys, scope: scopeFor(sys, [alias ?? item.name, `${db}.${item.name}`]) };
   const entry = env.lookupTable(item.database, item.name);
+  if (!entry && item.database && !env.databaseExists(item.database)) throw new DbError('UNKNOWN_DATABASE', `Database ${item.database} does not exist`);
   if (!entry) {
     if (!item.database && item.name === 'one') return { node: new OneRowSource(), scope: Scope.fromHeader(new OneRowSource().header) };
     throw new DbError('UNKNOWN_TABLE', `Table ${db}.${item.name} does not exist`);
@@ -105,6 +106,9 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     return { node, scope: scopeFor(node, qualifiers) };
   }
   if (!entry.storage) throw new DbError('UNKNOWN_TABLE', `Table ${entry.database}.${entry.name} has no storage`);
+  if (item.final && !entry.engine.endsWith('MergeTree') && entry.engine !== 'Stream') {
+    throw new DbError('ILLEGAL_FINAL', `Storage ${entry.engine} doesn't support FINAL`);
+  }
   const header = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => ({ name: c.name, type: c.type }));
   const scan = new PruningScan(`${entry.database}.${entry.name}`, entry.storage, header, !!item.final);
   const hidden = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
@@ -274,6 +278,7 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
     leftNullable,
     rightNullable,
     residual: residualExpr ? compileExpression(cenvLeft, scope, residualExpr) : undefined,
+    usingColumns: item.using?.map((n) => [left.scope.resolveQuiet([n])!.index, right.scope.resolveQuiet([n])!.index] as const),
   });
   return { node, scope };
 }

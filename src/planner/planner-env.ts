@@ -14,6 +14,7 @@ export interface PlannerEnv {
   readonly currentDatabase: string;
   /** A catalog table (or a temporary table) by name; undefined when it does not exist. */
   lookupTable(database: string | undefined, name: string): TableEntry | undefined;
+  databaseExists(name: string): boolean;
   /** System tables (system.*, information_schema.*) as a plan, or undefined. */
   systemTable(database: string, name: string): PlanNode | undefined;
   /** Table functions other than the ones the planner knows itself. */

@@ -157,7 +157,13 @@ export class QueryPlanner {
         for (const c of cols) items.push({ expr: { kind: 'identifier', parts: [c.name] }, name: c.name });
         continue;
       }
-      if (item.alias) aliases.set(item.alias, stripAlias(item));
+      if (item.alias) {
+        const prev = aliases.get(item.alias);
+        if (prev && exprName(prev) !== exprName(stripAlias(item)) && !(q.with ?? []).some((w) => w.name === item.alias)) {
+          throw new DbError('MULTIPLE_EXPRESSIONS_FOR_ALIAS', `Different expressions with the same alias ${item.alias}`);
+        }
+        aliases.set(item.alias, stripAlias(item));
+      }
       items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)) });
     }
     if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
@@ -212,28 +218,25 @@ export class QueryPlanner {
       const keys = groupBy.map((g) => compileExpression(keyEnv, sc, g));
       const aggregates = aggCalls.map((call) => this.resolveAggregate(call, cenv, sc));
       let totals: Block | undefined;
+      // The post-aggregation scope: key columns also answer to their source column's name (`GROUP BY t.a` → `a`).
+      const postHeader = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
+      const columns: ScopeColumn[] = postHeader.map((c, index) => {
+        const g = index < groupBy.length ? groupBy[index]! : undefined;
+        const parts = g && g.kind === 'identifier' ? g.parts : undefined;
+        const resolved = parts ? scope.resolveQuiet(parts) : undefined;
+        return { name: c.name, type: c.type, index, shortName: resolved ? resolved.shortName : c.name, qualifiers: resolved ? resolved.qualifiers : [] };
+      });
+      sc = new AggregatedScope(columns, aliases, scope);
+      const having = q.having ? compileExpression(cenv, sc, q.having) : undefined;
       node = new AggregateNode(node, keys, aggregates, {
+        having,
         withTotals: !!q.withTotals,
         modifier: q.groupByModifier === 'ROLLUP' || q.groupByModifier === 'CUBE' ? q.groupByModifier : undefined,
         groupingSets,
         onTotals: top ? (b) => (this.extras.totals = b) : (b) => (totals = b),
       });
       void totals;
-      const columns: ScopeColumn[] = node.header.map((c, index) => {
-        const g = index < groupBy.length ? groupBy[index]! : undefined;
-        const parts = g && g.kind === 'identifier' ? g.parts : undefined;
-        const resolved = parts ? scope.resolveQuiet(parts) : undefined;
-        return {
-          name: c.name,
-          type: c.type,
-          index,
-          shortName: resolved ? resolved.shortName : c.name,
-          qualifiers: resolved ? resolved.qualifiers : [],
-        };
-      });
-      // Keys also answer to their source column's own name (`GROUP BY t.a` → `a`).
-      sc = new AggregatedScope(columns, aliases, scope);
-      if (q.having) node = new FilterNode(node, compileExpression(cenv, sc, q.having), 'Having');
+
     }
 
     const windows = collectWindowCalls([...selectExprs, ...orderExprs], aliases);
@@ -327,7 +330,9 @@ export class QueryPlanner {
   private constNumber(e: Expr, clause: string): number {
     const [v] = constantArgs(this.env, [e]);
     const n = typeof v === 'bigint' ? Number(v) : (v as number);
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new DbError('BAD_ARGUMENTS', `${clause} must be a non-negative constant number`);
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+      throw new DbError(clause.startsWith('LIMIT') || clause === 'OFFSET' ? 'INVALID_LIMIT_EXPRESSION' : 'BAD_ARGUMENTS', `${clause} must be a non-negative constant number, got ${String(v)}`);
+    }
     return Math.floor(n);
   }
 

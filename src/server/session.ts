@@ -179,6 +179,7 @@ export class SessionImpl implements Session {
       settings,
       currentDatabase: this.database,
       lookupTable: (db, name) => (db === undefined ? this.temporaryTables.get(name) : undefined) ?? engine.catalog.table(db ?? this.database, name),
+      databaseExists: (name) => engine.catalog.databases.has(name),
       systemTable: (db, name) => systemTable(engine.systemContext(this), db, name),
       runToBlock: async (node: PlanNode) => concatBlocks(node.header, await collectBlocks(node, query)),
       parseQuery: (sql) => parseStatement(sql) as Query,

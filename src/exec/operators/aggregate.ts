@@ -10,6 +10,7 @@ import type { PlanNode } from '../../planner/plan-node.js';
 import { valueKey } from '../../analyzer/in-set.js';
 import { BytesKeyTable, NumberKeyTable } from '../hash/key-tables.js';
 import { checkCancelled, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import { predicateMask } from './filter.js';
 
 export interface AggregateSpec {
   readonly name: string;
@@ -24,6 +25,8 @@ export interface AggregateOptions {
   readonly groupingSets?: readonly (readonly boolean[])[];
   /** Receives the totals row when withTotals is set. */
   readonly onTotals?: (block: Block) => void;
+  /** HAVING over the output; totals then cover only the groups that pass (totals_mode after_having). */
+  readonly having?: CompiledExpr;
 }
 
 /** Maps each row's key to a dense group id and remembers each group's key values. */
@@ -137,8 +140,6 @@ export class AggregateNode implements PlanNode {
 
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     const states = this.aggregates.map((a) => a.fn.createStates());
-    const totals = this.options.withTotals && this.keys.length ? this.aggregates.map((a) => a.fn.createStates()) : undefined;
-    totals?.forEach((s) => s.resize(1));
 
     if (this.keys.length === 0) {
       states.forEach((s) => s.resize(1));
@@ -151,9 +152,13 @@ export class AggregateNode implements PlanNode {
         }
         if (++n % 16 === 0) await yieldToEventLoop();
       }
-      const block = new Block(this.header, states.map((s) => s.finalize(1)), 1);
-      if (this.options.withTotals) this.options.onTotals?.(block);
-      yield block;
+      let block = new Block(this.header, states.map((s) => s.finalize(1)), 1);
+      if (this.options.having) {
+        const m = predicateMask(this.options.having.eval(block, ctx.fn), 1);
+        if (m === 'none') block = block.slice(0, 0);
+      }
+      if (this.options.withTotals) this.options.onTotals?.(block.rows ? block : new Block(this.header, states.map((s) => s.finalize(1)), 1));
+      if (block.rows) yield block;
       return;
     }
 
@@ -171,7 +176,6 @@ export class AggregateNode implements PlanNode {
         const args = this.aggregates[j]!.args.map((a) => a.eval(block, ctx.fn));
         states[j]!.resize(index.size);
         states[j]!.add(groupIds, args, rows);
-        totals?.[j]!.addAll(args, rows);
       }
       if (++n % 8 === 0) await yieldToEventLoop();
     }
@@ -179,24 +183,36 @@ export class AggregateNode implements PlanNode {
     const groups = index.size;
     const keyCols = index.keyColumns();
     const aggCols = states.map((s) => s.finalize(groups));
-    const main = new Block(this.header, [...keyCols, ...aggCols], groups);
+    const all = new Block(this.header, [...keyCols, ...aggCols], groups);
+    let main = all;
+    let passing: Uint8Array | undefined;
+    if (this.options.having && groups) {
+      const m = predicateMask(this.options.having.eval(main, ctx.fn), groups);
+      passing = m === 'all' ? undefined : m === 'none' ? new Uint8Array(groups) : m.mask;
+    }
+    if (this.options.withTotals) {
+      const totals = this.aggregates.map((a) => a.fn.createStates());
+      for (let j = 0; j < totals.length; j++) {
+        totals[j]!.resize(1);
+        for (let g = 0; g < groups; g++) if (!passing || passing[g]) totals[j]!.mergeFrom(states[j]!, g, 0);
+      }
+      const keyDefaults = this.keys.map((k) => defaultOne(k.type));
+      this.options.onTotals?.(new Block(this.header, [...keyDefaults, ...totals.map((s) => s.finalize(1))], 1));
+    }
+    if (passing) main = main.filter(passing, passing.reduce((a, b) => a + b, 0));
     if (this.options.groupingSets) {
       for (const keep of this.options.groupingSets) {
-        yield keep.every(Boolean) ? main : this.regroup(main, states, [...keep], groups);
+        yield keep.every(Boolean) ? main : this.regroup(all, states, [...keep], groups);
       }
       return;
     }
     const step = ctx.blockRows;
-    for (let i = 0; i < groups; i += step) yield main.slice(i, i + step);
+    for (let i = 0; i < main.rows; i += step) yield main.slice(i, i + step);
 
     if (this.options.modifier) {
       for (const subset of this.groupingSubsets()) {
-        yield this.regroup(main, states, subset, groups);
+        yield this.regroup(all, states, subset, groups);
       }
-    }
-    if (totals) {
-      const keyDefaults = this.keys.map((k) => defaultOne(k.type));
-      this.options.onTotals?.(new Block(this.header, [...keyDefaults, ...totals.map((s) => s.finalize(1))], 1));
     }
   }
 

@@ -3,6 +3,8 @@ import type { CompiledExpr } from '../../analyzer/compiled-expr.js';
 import type { Column } from '../../columns/column.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../query-context.js';
+import { DbError } from '../../errors/index.js';
+import { baseType } from '../../types/data-type.js';
 
 /** Turns a predicate column into a 0/1 mask: non-zero and not NULL passes. */
 export function predicateMask(col: Column, rows: number): { mask: Uint8Array; count: number } | 'all' | 'none' {
@@ -48,6 +50,10 @@ export class FilterNode implements PlanNode {
   ) {
     this.children = [input];
     this.header = input.header;
+    const t = baseType(predicate.type);
+    if (!/^(U?Int(8|16|32|64)|Bool|Float(32|64)|Nothing)$/.test(t.kind)) {
+      throw new DbError('ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER', `Illegal type ${predicate.type.name} of column ${predicate.name} for filter. Must be UInt8 or Nullable(UInt8).`);
+    }
   }
   describe(): string {
     return `${this.label} (${this.predicate.name})`;

@@ -25,6 +25,8 @@ export interface JoinSpec {
   readonly leftNullable: readonly boolean[];
   /** A condition over the joined row that is not an equality of keys (evaluated on the output block). */
   readonly residual?: CompiledExpr;
+  /** USING keys as [left column, right column]: unmatched right rows show the right side's key. */
+  readonly usingColumns?: readonly (readonly [number, number])[];
 }
 
 function keyFn(cols: Column[], types: DataType[]): (row: number) => string | number {
@@ -120,7 +122,7 @@ export class HashJoinNode implements PlanNode {
             continue;
           }
           if (r === undefined) {
-            if (leftOuter) (li.push(l), ri.push(-1));
+            if (leftOuter && strictness !== 'SEMI') (li.push(l), ri.push(-1));
             continue;
           }
           if (strictness === 'SEMI') {
@@ -166,7 +168,17 @@ export class HashJoinNode implements PlanNode {
   private assemble(left: Block, right: Block, li: Int32Array, ri: Int32Array, leftWidth: number): Block {
     const n = li.length;
     const cols: Column[] = [];
-    for (let c = 0; c < leftWidth; c++) cols.push(gatherOptional(left.columns[c]!, li, this.header[c]!.type, this.spec.leftNullable[c]!));
+    for (let c = 0; c < leftWidth; c++) {
+      const pair = this.spec.usingColumns?.find(([l]) => l === c);
+      if (pair && li.some((x) => x < 0) && left.header[c]!.type.name === right.header[pair[1]]!.type.name) {
+        // Coalesce: the key from whichever side has the row.
+        const merged = concatColumns([materialize(left.columns[c]!), materialize(right.columns[pair[1]]!)]);
+        const base = left.rows;
+        cols.push(takeColumn(merged, Int32Array.from(li, (x, i) => (x >= 0 ? x : base + Math.max(0, ri[i]!)))));
+        continue;
+      }
+      cols.push(gatherOptional(left.columns[c]!, li, this.header[c]!.type, this.spec.leftNullable[c]!));
+    }
     for (let c = 0; c < right.header.length; c++) {
       cols.push(gatherOptional(right.columns[c]!, ri, this.header[leftWidth + c]!.type, this.spec.rightNullable[c]!));
     }

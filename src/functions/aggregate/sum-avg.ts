@@ -76,9 +76,10 @@ export class SumStates implements AggregateStates {
     }
     const n = a.isConst ? 1 : rows;
     const weight = a.isConst ? rows : 1;
-    const cheap = this.bound + rows * maxAbsOf(this.argType);
-    if (cheap < SAFE) {
-      this.bound = cheap;
+    const maxAbs = maxAbsOf(this.argType);
+    // Small types: a bound from the type alone never gets near 2^53; wider ones measure the block.
+    if (maxAbs <= 65535 && this.bound + rows * maxAbs < SAFE) {
+      this.bound += rows * maxAbs;
       return { data, isConst: a.isConst };
     }
     const blockAbs = allKernel('sumAbs', data)(data, n, 0) * weight;
@@ -193,6 +194,19 @@ export class SumStates implements AggregateStates {
 
 const EMPTY = new Uint8Array(0);
 
+type SumCountKernel = (sums: Float64Array, counts: Float64Array, ids: Uint32Array, data: NumericArray, n: number) => void;
+const sumCountKernels = new Map<string, SumCountKernel>();
+/** sums[g] += x; counts[g] += 1 in one pass (one random access per array per row). */
+function sumCountKernel(data: NumericArray): SumCountKernel {
+  const key = data.constructor.name;
+  let k = sumCountKernels.get(key);
+  if (!k) {
+    k = new Function('sums', 'counts', 'ids', 'data', 'n', 'for (let i = 0; i < n; i++) { const g = ids[i]; sums[g] += data[i]; counts[g] += 1; }') as SumCountKernel;
+    sumCountKernels.set(key, k);
+  }
+  return k;
+}
+
 /** Exact per-row bigints of an integer or decimal column. */
 function exactValues(col: Column, rows: number): (i: number) => bigint {
   if (col.kind === 'const') {
@@ -288,12 +302,12 @@ export class AvgStates implements AggregateStates {
       }
       return;
     }
-    if (this.scale === 0) groupKernel('sum', data)(this.sums, groupIds, data, rows, EMPTY);
+    if (this.scale === 0) sumCountKernel(data)(this.sums, this.counts, groupIds, data, rows);
     else {
       const d = data as Float64Array;
       for (let i = 0; i < rows; i++) this.sums[groupIds[i]!]! += d[i]! * k;
+      groupKernel('count', data)(this.counts, groupIds, data, rows, EMPTY);
     }
-    groupKernel('count', data)(this.counts, groupIds, data, rows, EMPTY);
   }
 
   addAll(args: Column[], rows: number): void {

@@ -5,7 +5,7 @@ import { arrayType, type DataType, isStringLike, T } from '../../types/data-type
 import type { ArgumentInfo, ResolvedFunction, ScalarFunction } from '../function.js';
 import { checkArgCount, constString, illegalType } from '../core/args.js';
 import { compileRegexp, likeToRegexp, replacementFn, simpleLike } from '../core/regexp.js';
-import { endsWithBytes, indexOfBytes, startsWithBytes, stringAt, stringInput, utf8Length } from '../core/strings.js';
+import { endsWithBytes, indexOfBytes, startsWithBytes, stringAt, stringInput } from '../core/strings.js';
 import { rowwise } from '../core/rowwise.js';
 import { toFloat64 } from '../core/columns.js';
 
@@ -546,7 +546,6 @@ export const stringSearchFunctions: ScalarFunction[] = [
     return out;
   }),
   bin,
-  stringRow('lengthUTF8Bytes', 'internal', 'lengthUTF8Bytes(s)', [1, 1], T.UInt64, ([s]) => BigInt(utf8Length(enc.encode(s!), 0, enc.encode(s!).length))),
-].filter((f) => f.name !== 'lengthUTF8Bytes');
+];
 
 export { StringColumn };

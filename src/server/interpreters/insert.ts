@@ -12,6 +12,9 @@ import { QueryPlanner } from '../../planner/select-planner.js';
 import { settingNumber } from '../../exec/query-context.js';
 import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
 import type { InsertInput } from '../session-api.js';
+import type { DataType } from '../../types/data-type.js';
+import type { Value } from '../../columns/values.js';
+import type { FormatOptions } from '../../formats/format.js';
 
 function targetEntry(ctx: InterpreterContext, st: InsertStatement): TableEntry {
   if (!st.target) throw new DbError('NOT_IMPLEMENTED', 'INSERT INTO FUNCTION is not supported yet');
@@ -93,7 +96,8 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
     timezone: ctx.fn.timezone,
     settings: ctx.settings,
     blockRows: settingNumber(ctx.settings, 'max_insert_block_size', 1048449),
-  });
+    evaluateExpression: (text: string, type: DataType) => evaluateConstant(ctx, text, type),
+  } as FormatOptions & { blockRows: number });
   if (inline.trim().length) for (const b of reader.push(Buffer.from(inline))) await writeBlock(ctx, entry, b);
   if (input?.kind === 'bytes') {
     for await (const chunk of input.chunks) {
@@ -101,8 +105,17 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
       for (const b of reader.push(chunk)) await writeBlock(ctx, entry, b);
     }
   }
-  for (const b of reader.end()) await writeBlock(ctx, entry, b);
+  for (const b of await reader.end()) await writeBlock(ctx, entry, b);
   return noResult();
+}
+
+/** `INSERT … VALUES (now(), 1 + 1)`: a constant expression in VALUES, cast to the column type. */
+function evaluateConstant(ctx: InterpreterContext, text: string, type: DataType): Value {
+  const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: ctx.planner.params, subqueries: { get: () => undefined } };
+  const expr = parseExpression(text);
+  const c = compileExpression(env, new Scope([]), { kind: 'function', name: 'CAST', args: [expr, { kind: 'literal', value: type.name }] });
+  if (!c.constant) throw new DbError('BAD_ARGUMENTS', `Expression ${text} in VALUES is not constant`);
+  return c.constant.value;
 }
 
 export async function insertSelect(ctx: InterpreterContext, entry: TableEntry, columns: readonly string[], query: Query): Promise<void> {

@@ -197,13 +197,25 @@ public final class JdbcCompat {
       expectEq(keys, List.of("id@1"), "primary key columns");
     });
 
-    check("DatabaseMetaData.getTypeInfo / getCatalogs", connected, () -> {
+    check("DatabaseMetaData.getTypeInfo", connected, () -> {
       int n = 0;
       try (ResultSet rs = conn.getMetaData().getTypeInfo()) {
         while (rs.next()) n++;
       }
       expect(n > 10, "getTypeInfo returned " + n + " types");
-      try (ResultSet rs = conn.getMetaData().getCatalogs()) {
+    });
+
+    check("DatabaseMetaData.getCatalogs / getFunctions / getClientInfoProperties", connected, () -> {
+      DatabaseMetaData md = conn.getMetaData();
+      try (ResultSet rs = md.getCatalogs()) {
+        while (rs.next()) rs.getString(1);
+      }
+      int functions = 0;
+      try (ResultSet rs = md.getFunctions(null, null, "to%")) {
+        while (rs.next()) functions++;
+      }
+      expect(functions > 5, "getFunctions('to%') returned " + functions);
+      try (ResultSet rs = md.getClientInfoProperties()) {
         while (rs.next()) rs.getString(1);
       }
     });
@@ -245,7 +257,7 @@ public final class JdbcCompat {
           st.execute("TRUNCATE TABLE " + table);
           st.execute("INSERT INTO " + table + " (id, name, price, day, ts, flag, uid, tags, note, big, ratio)"
               + " SELECT number, if(number = 7, 'it\\'s \"q\" \\\\ \t', concat('n', toString(number))),"
-              + " toDecimal64(12.3456, 4) + number, toDate('2024-01-01') + number, toDateTime('2024-01-01 00:00:00', 'UTC') + number,"
+              + " toDecimal64('12.3456', 4) + number, toDate('2024-01-01') + number, toDateTime('2024-01-01 00:00:00', 'UTC') + number,"
               + " number % 2 = 0, toUUID(concat('00000000-0000-0000-0000-', leftPad(hex(number), 12, '0'))), ['a' || toString(number), 'b'],"
               + " if(number % 3 = 0, NULL, concat('note', toString(number))), -9000000000000000000 + number, number / 8"
               + " FROM numbers(1000)");
