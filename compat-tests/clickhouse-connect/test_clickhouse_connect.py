@@ -217,6 +217,12 @@ def test_command_error_code(client):
     assert e.value.code == 62, f"code={e.value.code!r}: {e.value}"
 
 
+def test_error_in_the_middle_of_a_result(client):
+    with pytest.raises(DatabaseError) as e:
+        client.query("SELECT number, throwIf(number = 300000) FROM numbers(1000000)", settings={"max_block_size": 10000})
+    assert "395" in str(e.value) or "THROW_IF" in str(e.value), str(e.value)
+
+
 def test_row_block_stream(client):
     total = 0
     count = 0

@@ -7,7 +7,7 @@
 //   node compat-tests/clickhouse-js/run.mjs --reference  # ClickHouse 18.16 (modern client features fail there)
 //   ... --strict                                         # exit 1 unless everything passed
 //   ... --rows N                                         # size of the bulk insert (default 1,000,000)
-import { createClient, ClickHouseError, ClickHouseLogLevel } from '@clickhouse/client';
+import { createClient, ClickHouseError, ClickHouseLogLevel, isRow } from '@clickhouse/client';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { Readable } from 'node:stream';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_ROWS, canonicalDecimal, normalise } from './all-types.mjs';
@@ -358,6 +358,19 @@ for (const [format, want] of SMALL_FORMATS) {
   });
 }
 
+suite.check('output format JSONEachRowWithProgress (rows among progress lines)', async () => {
+  const rs = await client.query({ query: 'SELECT number AS n FROM numbers(3)', format: 'JSONEachRowWithProgress' });
+  /** @type {unknown[]} */
+  const rows = [];
+  for await (const batch of rs.stream()) {
+    for (const r of batch) {
+      const o = /** @type {any} */ (r.json());
+      if (isRow(o)) rows.push(o.row);
+    }
+  }
+  assertEqual(rows, [{ n: '0' }, { n: '1' }, { n: '2' }], 'rows');
+});
+
 // ---------------------------------------------------------------- cancellation
 suite.check(
   'aborting an unbounded streaming query stops it on the server',
@@ -371,21 +384,29 @@ suite.check(
       clickhouse_settings: /** @type {any} */ ({ seek_to: 'earliest' }),
       abort_signal: controller.signal,
     });
+    const running = async () => {
+      const p = await client.query({ query: `SELECT count() AS c FROM system.processes WHERE query_id = {id:String}`, format: 'JSONEachRow', query_params: { id: queryId } });
+      const [row] = /** @type {any[]} */ (await p.json());
+      return row?.c !== '0';
+    };
     let seen = 0;
+    let listed = false;
     try {
       for await (const batch of rs.stream()) {
         seen += batch.length;
-        if (seen >= 10) controller.abort();
+        if (seen >= 10 && !controller.signal.aborted) {
+          listed = await running();
+          controller.abort();
+        }
       }
     } catch {
       // the abort surfaces as an error on the stream
     }
     assert(seen >= 10, `only ${seen} rows arrived before the abort`);
+    assert(listed, 'the running streaming query was not listed in system.processes');
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const p = await client.query({ query: `SELECT count() AS c FROM system.processes WHERE query_id = {id:String}`, format: 'JSONEachRow', query_params: { id: queryId } });
-      const [row] = /** @type {any[]} */ (await p.json());
-      if (row?.c === '0') return;
+      if (!(await running())) return;
       if (Date.now() > deadline) throw new Error('the query is still in system.processes 10 s after the client aborted');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -517,6 +538,22 @@ suite.check("unknown table → ClickHouseError code '60'", async () => {
     return;
   }
   throw new Error('no error was raised');
+});
+
+suite.check('an error in the middle of a streamed result reaches the client', async () => {
+  const rs = await client.query({
+    query: 'SELECT number, throwIf(number = 300000) AS t FROM numbers(1000000)',
+    format: 'JSONEachRow',
+    clickhouse_settings: { max_block_size: '10000' },
+  });
+  let rows = 0;
+  try {
+    for await (const batch of rs.stream()) rows += batch.length;
+  } catch (err) {
+    assert(/\b395\b|FUNCTION_THROW_IF_VALUE_IS_NON_ZERO/.test(`${/** @type {any} */ (err).code} ${String(err)}`), `unexpected error: ${String(err)}`);
+    return;
+  }
+  throw new Error(`the stream ended normally after ${rows} rows: the exception was lost`);
 });
 
 suite.check("syntax error → ClickHouseError code '62'", async () => {

@@ -9,8 +9,12 @@ import { Lz4FrameEncoder, lz4FrameEncode, zstdCompress } from '../../src/compres
  */
 export type ResponseEncoding = 'gzip' | 'deflate' | 'br' | 'zstd' | 'lz4';
 
-/** ClickHouse's preference order when a client accepts several encodings. */
-const PREFERENCE: readonly ResponseEncoding[] = ['zstd', 'br', 'lz4', 'gzip', 'deflate'];
+/**
+ * Preference when a client accepts several encodings. ClickHouse puts zstd first; Hadron's zstd (wasm) has no
+ * streaming encoder, so a streamed response would be several frames, which some clients (clickhouse-connect)
+ * reject: zstd is chosen only when nothing else is accepted.
+ */
+const PREFERENCE: readonly ResponseEncoding[] = ['lz4', 'br', 'gzip', 'deflate', 'zstd'];
 
 export function chooseResponseEncoding(acceptEncoding: string | undefined): ResponseEncoding | undefined {
   if (acceptEncoding === undefined || acceptEncoding === '') return undefined;

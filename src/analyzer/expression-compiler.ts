@@ -6,7 +6,7 @@ import { readValue, type Value } from '../columns/values.js';
 import { Block } from '../core/block.js';
 import { DbError } from '../errors/index.js';
 import type { ArgumentInfo, ExecuteContext, FunctionContext, RuntimeLambda } from '../functions/function.js';
-import { parseValueText } from '../types/text-conversion.js';
+import { parseValueText, unescapeChar } from '../types/text-conversion.js';
 import { dataTypeFromAst } from '../types/type-factory.js';
 import type { CompiledExpr } from './compiled-expr.js';
 import { exprName } from './column-name.js';
@@ -126,7 +126,8 @@ export class ExpressionCompiler {
     if (text === undefined) throw new DbError('UNKNOWN_QUERY_PARAMETER', `Substitution \`${name}\` is not set`);
     let value: Value;
     try {
-      value = parseValueText(type, text, this.env.fnCtx.timezone);
+      const base = removeLowCardinality(type.kind === 'Nullable' ? type.inner : type);
+      value = parseValueText(type, base.kind === 'String' || base.kind === 'FixedString' ? unescapeParam(text) : text, this.env.fnCtx.timezone);
     } catch (err) {
       throw new DbError('BAD_QUERY_PARAMETER', `Value ${text} cannot be parsed as ${type.name} for query parameter '${name}': ${(err as Error).message}`);
     }
@@ -270,6 +271,18 @@ export class ExpressionCompiler {
       }),
     };
   }
+}
+
+/** Query parameter values arrive in the Escaped (TSV) text form: `it\\'s`, `a\\tb`. */
+function unescapeParam(text: string): string {
+  if (!text.includes('\\')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\' && i + 1 < text.length) out += unescapeChar(text[++i]);
+    else out += c;
+  }
+  return out;
 }
 
 interface BoundLambda {

@@ -33,7 +33,8 @@ export function quoteJson(s: string, escapeSlash = true): string {
   return r + '"';
 }
 
-function eachRow(name: string, strings: boolean): OutputFormat {
+/** `wrapped`: JSONEachRowWithProgress puts each row in `{"row":{…}}` (progress lines are optional for readers). */
+function eachRow(name: string, strings: boolean, wrapped = false): OutputFormat {
   return {
     name,
     contentType: 'application/json; charset=UTF-8',
@@ -42,9 +43,9 @@ function eachRow(name: string, strings: boolean): OutputFormat {
       return new RowTextWriter(header, options, sink, {
         style: strings ? 'jsonStrings' : 'json',
         rawNull: PRETTY_NULL,
-        rowStart: '{',
+        rowStart: wrapped ? '{"row":{' : '{',
         fieldPrefix: (k, n) => `${k ? ',' : ''}${jsonName(n, slash)}:`,
-        rowEnd: '}\n',
+        rowEnd: wrapped ? '}}\n' : '}\n',
       });
     },
   };
@@ -103,6 +104,8 @@ const jsonObjectEachRow: OutputFormat = {
 export const jsonEachRowOutputs: OutputFormat[] = [
   eachRow('JSONEachRow', false),
   eachRow('JSONStringsEachRow', true),
+  eachRow('JSONEachRowWithProgress', false, true),
+  eachRow('JSONStringsEachRowWithProgress', true, true),
   compactEachRow('JSONCompactEachRow', false, false, false),
   compactEachRow('JSONCompactEachRowWithNames', false, true, false),
   compactEachRow('JSONCompactEachRowWithNamesAndTypes', false, true, true),

@@ -5,7 +5,11 @@ import { compileExpression, type CompileEnv } from '../analyzer/expression-compi
 import { exprName } from '../analyzer/column-name.js';
 import { nullableType, removeLowCardinality, type DataType } from '../types/data-type.js';
 import { settingBool } from '../exec/query-context.js';
-import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
+import { BlocksSource, NumbersSource, OneRowSource } from '../exec/operators/sources.js';
+import { Block } from '../core/block.js';
+import { columnFromValues } from '../columns/builder.js';
+import { parseDataType } from '../types/type-factory.js';
+import { leastSupertype } from '../types/supertype.js';
 import { ArrayJoinNode } from '../exec/operators/array-join.js';
 import { HashJoinNode } from '../exec/operators/join.js';
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
@@ -144,6 +148,10 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const ref: TableRef = parts.length > 1 ? { kind: 'table', database: parts[0], name: parts.slice(1).join('.'), alias: item.alias } : { kind: 'table', name: parts[0]!, alias: item.alias };
       return planTable(ref, env, ctes, planQuery);
     }
+    case 'values': {
+      const node = valuesTable(env, item);
+      return { node, scope: scopeFor(node, qualifiers) };
+    }
     case 'view': {
       const q = item.args[0];
       if (!q || q.kind !== 'subquery') throw new DbError('BAD_ARGUMENTS', 'view() expects a subquery');
@@ -154,6 +162,60 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
   const custom = env.tableFunction?.(item, (e) => constantArgs(env, [e])[0]);
   if (custom) return { node: custom, scope: scopeFor(custom, qualifiers) };
   throw new DbError('UNKNOWN_FUNCTION', `Unknown table function ${item.name}`);
+}
+
+/**
+ * `VALUES('a UInt8, b String', (1, 'x'), …)` or `VALUES((1, 'x'), …)` (columns c1…cN, types inferred as the
+ * common type of each column's values).
+ */
+function valuesTable(env: PlannerEnv, item: TableFunctionRef): PlanNode {
+  const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+  const empty = new Scope([]);
+  let args = item.args;
+  let declared: { name: string; type: DataType }[] | undefined;
+  const first = args[0];
+  if (first && first.kind === 'literal' && typeof first.value === 'string' && args.length > 1) {
+    declared = splitTopLevel(first.value).map((def) => {
+      const m = /^\s*(`[^`]+`|"[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]+)$/.exec(def);
+      if (!m) throw new DbError('BAD_ARGUMENTS', `Cannot parse the structure '${first.value}' of table function VALUES`);
+      return { name: m[1]!.replace(/^[`"]|[`"]$/g, ''), type: parseDataType(m[2]!.trim()) };
+    });
+    args = args.slice(1);
+  }
+  const rows: Expr[][] = args.map((a) => (a.kind === 'function' && a.name.toLowerCase() === 'tuple' && (declared ? declared.length > 1 : true) ? a.args : [a]));
+  const width = declared?.length ?? Math.max(0, ...rows.map((r) => r.length));
+  if (!width || rows.some((r) => r.length !== width)) throw new DbError('BAD_ARGUMENTS', 'Table function VALUES needs rows of the same number of values');
+  const types = declared?.map((d) => d.type) ?? Array.from({ length: width }, (_, c) => leastSupertype(rows.map((r) => compileExpression(cenv, empty, r[c]!).type)));
+  const names = declared?.map((d) => d.name) ?? Array.from({ length: width }, (_, c) => `c${c + 1}`);
+  const header = names.map((name, c) => ({ name, type: types[c]! }));
+  const columns = header.map((h, c) =>
+    columnFromValues(
+      h.type,
+      rows.map((r) => {
+        const v = compileExpression(cenv, empty, { kind: 'function', name: 'CAST', args: [r[c]!, { kind: 'literal', value: h.type.name }] });
+        if (!v.constant) throw new DbError('BAD_ARGUMENTS', 'Table function VALUES takes constant values only');
+        return v.constant.value;
+      }),
+    ),
+  );
+  const block = new Block(header, columns, rows.length);
+  return new BlocksSource(header, () => [block], 'Values');
+}
+
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur);
+  return out;
 }
 
 /** Splits `a AND b AND …` into conjuncts. */

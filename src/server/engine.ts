@@ -118,12 +118,12 @@ export class Engine implements SessionFactory {
     return this.queries.cancel(queryId);
   }
 
-  systemContext(session: SessionImpl): SystemContext {
+  systemContext(session: SessionImpl, querySettings?: ReadonlyMap<string, string>): SystemContext {
     return {
       catalog: this.catalog,
       functions: () => this.registry.list(),
       formats: () => listFormats(),
-      settings: () => session.settings(),
+      settings: () => querySettings ?? session.settings(),
       processes: () =>
         this.queries.list().map((q) => ({
           queryId: q.queryId,

@@ -180,7 +180,7 @@ export class SessionImpl implements Session {
       currentDatabase: this.database,
       lookupTable: (db, name) => (db === undefined ? this.temporaryTables.get(name) : undefined) ?? engine.catalog.table(db ?? this.database, name),
       databaseExists: (name) => engine.catalog.databases.has(name),
-      systemTable: (db, name) => systemTable(engine.systemContext(this), db, name),
+      systemTable: (db, name) => systemTable(engine.systemContext(this, settings), db, name),
       runToBlock: async (node: PlanNode) => concatBlocks(node.header, await collectBlocks(node, query)),
       parseQuery: (sql) => parseStatement(sql) as Query,
     };

@@ -74,11 +74,18 @@ export function settingDef(name: string): SettingDef | undefined {
   return byName.get(name);
 }
 
-/** Settings that belong to the client, the protocol, or Proton's DDL, accepted anywhere without complaint. */
-const PASS_THROUGH = /^(param_|output_format_|input_format_|format_|http_|network_|log_|max_|min_|enable_|allow_|optimize_|join_|distributed_|insert_|send_|receive_|connect_|query_|use_|prefer_|async_|parallel_|skip_|default_|replay_|emit_|seek_|keep_|checkpoint_|logstore_|event_time_|mode$|shards$|replication_factor$|flatten_|force_|date_time_|cast_|count_|group_by_|any_|transform_|additional_|output_|extremes|final$|readonly|timezone|session_|client_protocol_version$|wait_|lightweight_|mutations_|preferred_|show_|select_|describe_|totals_|aggregate_|limit$|offset$|workload$|compatibility$|stream_|idle_|asterisk_|recovery_|javascript_|kafka_|sasl_)/;
+/**
+ * ClickHouse has several hundred settings and clients send many of them; Hadron lists those it acts on and
+ * accepts any other snake_case name with an underscore (`merge_tree_min_rows_for_seek`) as a no-op, so only
+ * names that cannot be ClickHouse settings (`nonexistent`) are rejected.
+ */
+const SINGLE_WORD = new Set(['readonly', 'extremes', 'final', 'limit', 'offset', 'priority', 'workload', 'compatibility', 'mode', 'shards', 'timezone']);
+function looksLikeClickHouseSetting(name: string): boolean {
+  return /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(name) || SINGLE_WORD.has(name) || name.startsWith('custom_') || name.startsWith('param_');
+}
 
 /** Validates a SET: unknown settings are accepted when they look like ClickHouse's (clients send many), else an error. */
 export function checkSetting(name: string): void {
-  if (byName.has(name) || PASS_THROUGH.test(name)) return;
+  if (byName.has(name) || looksLikeClickHouseSetting(name)) return;
   throw new DbError('UNKNOWN_SETTING', `Setting ${name} is neither a builtin setting nor started with the prefix 'custom_' registered for user-defined settings`);
 }

@@ -165,7 +165,9 @@ export function enumType(kind: 'Enum8' | 'Enum16', values: readonly (readonly [s
     byName.set(n, v);
     byValue.set(v, n);
   }
-  const name = `${kind}(${values.map(([n, v]) => `${quote(n)} = ${v}`).join(', ')})`;
+  // ClickHouse prints (and compares) enum types with their elements ordered by value.
+  const sorted = [...values].sort((a, b) => a[1] - b[1]);
+  const name = `${kind}(${sorted.map(([n, v]) => `${quote(n)} = ${v}`).join(', ')})`;
   return Object.freeze({ kind, name, values, byName, byValue });
 }
 

@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// Hadron vs ClickHouse 18.16 (and DuckDB in-process) on one generated dataset: HTTP ingest
+// (RowBinary and CSV) and a handful of analytical queries. See docs/benchmarks.md.
+//
+//   npm run build && node bench/run.mjs [--rows 10000000] [--runs 3] [--only ingest,queries]
+//     [--systems hadron,clickhouse,duckdb] [--queries sum,time_range] [--chunk-rows 1000000] [--query-timeout 120]
+//     [--hadron-node-args="--cpu-prof --cpu-prof-dir=bench/.data/prof"] [--write-doc | --no-doc]
+//     [--out bench/results/other.json]
+//   node bench/run.mjs --report-only      regenerate docs/benchmarks.md from bench/results/latest.json (or --out)
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { delay } from '../compat-tests/lib/wait.mjs';
+import { TABLE_COLUMNS, encodeCsv, encodeRowBinary, generateDataset } from './lib/dataset.mjs';
+import { openDuckDb } from './lib/duckdb-runner.mjs';
+import { closeClient, exec, httpRequest } from './lib/http-client.mjs';
+import { cpuTimeMs, loadAverage, machineFacts } from './lib/machine.mjs';
+import { benchQueries } from './lib/queries.mjs';
+import { compareAnswers, median } from './lib/stats.mjs';
+import { INGEST_GOAL_ROWS_PER_S, QUERY_GOAL_RATIO, renderConsole, renderMarkdown } from './lib/report.mjs';
+import { memoryOf, startClickHouseServer, startHadronServer } from './lib/servers.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const defaultResultsFile = join(benchDir, 'results', 'latest.json');
+const docFile = join(benchDir, '..', 'docs', 'benchmarks.md');
+const DEFAULT_ROWS = 10_000_000;
+
+const { values: opts } = parseArgs({
+  options: {
+    rows: { type: 'string', default: String(DEFAULT_ROWS) },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string', default: 'ingest,queries' },
+    systems: { type: 'string', default: 'hadron,clickhouse,duckdb' },
+    'chunk-rows': { type: 'string', default: '1000000' },
+    'query-timeout': { type: 'string', default: '120' },
+    'slow-query': { type: 'string', default: '20' },
+    queries: { type: 'string', default: '' },
+    out: { type: 'string', default: '' },
+    'hadron-node-args': { type: 'string', default: '' },
+    'write-doc': { type: 'boolean', default: false },
+    'no-doc': { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
+  },
+});
+
+const resultsFile = opts.out ? resolve(opts.out) : defaultResultsFile;
+
+if (opts['report-only']) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  writeFileSync(docFile, renderMarkdown(results));
+  console.log(`wrote ${docFile} from ${resultsFile}`);
+  process.exit(0);
+}
+
+const rows = Number(opts.rows);
+const runs = Number(opts.runs);
+const chunkRows = Number(opts['chunk-rows']);
+const queryTimeoutMs = Number(opts['query-timeout']) * 1000;
+const slowQueryMs = Number(opts['slow-query']) * 1000;
+const phases = new Set(opts.only.split(',').map((s) => s.trim()));
+const systems = new Set(opts.systems.split(',').map((s) => s.trim()));
+const onlyQueries = new Set(opts.queries.split(',').map((s) => s.trim()).filter(Boolean));
+const hadronNodeArgs = opts['hadron-node-args'].split(/\s+/).filter(Boolean);
+const log = (/** @type {string} */ msg) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+const results = {
+  date: new Date().toISOString(),
+  command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+  rows,
+  runs,
+  chunkRows,
+  phases: [...phases],
+  machine: machineFacts(),
+  versions: /** @type {Record<string, string>} */ ({}),
+  load: /** @type {Record<string, number[]>} */ ({ start: loadAverage() }),
+  dataset: /** @type {Record<string, number>} */ ({}),
+  ingest: /** @type {any[]} */ ([]),
+  prepare: /** @type {Record<string, any>} */ ({}),
+  queries: /** @type {any[]} */ ([]),
+  memory: /** @type {Record<string, any>} */ ({}),
+  notes: /** @type {string[]} */ ([]),
+  goals: { queryRatio: QUERY_GOAL_RATIO, ingestRowsPerSecond: INGEST_GOAL_ROWS_PER_S },
+  hadronNodeArgs,
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'hadron-bench-'));
+/** @type {import('./lib/servers.mjs').BenchServer[]} */
+const servers = [];
+/** @type {import('./lib/duckdb-runner.mjs').DuckDbRunner | null} */
+let duck = null;
+
+try {
+  await main();
+} finally {
+  duck?.close();
+  for (const s of servers) await s.stop().catch(() => {});
+  closeClient();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+async function main() {
+  log(`generating ${rows.toLocaleString('en')} rows`);
+  let t = performance.now();
+  const data = generateDataset(rows);
+  results.dataset.generateMs = Math.round(performance.now() - t);
+  t = performance.now();
+  const rowBinary = encodeRowBinary(data, chunkRows);
+  results.dataset.rowBinaryBytes = sum(rowBinary.map((b) => b.length));
+  results.dataset.encodeRowBinaryMs = Math.round(performance.now() - t);
+  const needCsv = phases.has('ingest') || systems.has('duckdb');
+  t = performance.now();
+  const csv = needCsv ? encodeCsv(data, chunkRows) : [];
+  results.dataset.csvBytes = sum(csv.map((b) => b.length));
+  results.dataset.encodeCsvMs = Math.round(performance.now() - t);
+
+  log('starting servers');
+  const starts = [];
+  if (systems.has('hadron')) {
+    starts.push(startHadronServer({ scratch, nodeArgs: hadronNodeArgs, logFile: join(scratch, 'hadron.log') }));
+  }
+  if (systems.has('clickhouse')) starts.push(startClickHouseServer({ scratch }));
+  servers.push(...(await Promise.all(starts)));
+  for (const s of servers) results.versions[s.name] = s.version;
+  if (systems.has('duckdb')) {
+    const opened = await openDuckDb(scratch);
+    if ('unavailable' in opened) results.notes.push(`DuckDB skipped: ${opened.unavailable}`);
+    else {
+      duck = opened;
+      results.versions['DuckDB'] = opened.version;
+    }
+  }
+  log(`versions: ${JSON.stringify(results.versions)}`);
+
+  // Ingest: CSV first into a scratch table (dropped afterwards), then RowBinary into t, the
+  // table the queries read. Each server ingests alone; Hadron's committer is awaited after
+  // each load so its background work never overlaps the next measurement.
+  if (phases.has('ingest')) {
+    for (const s of servers) results.ingest.push(await ingest(s, 't_csv', 'CSV', csv));
+    for (const s of servers) await exec(s.url, 'DROP TABLE t_csv');
+  }
+  for (const s of servers) {
+    const r = await ingest(s, 't', 'RowBinary', rowBinary);
+    if (phases.has('ingest')) results.ingest.push(r);
+  }
+  if (duck) {
+    log('DuckDB: loading the CSV from a local file');
+    const r = await duck.ingestCsv(csv, rows);
+    results.ingest.push({ system: 'DuckDB', format: 'CSV', rows: r.rows, ms: Math.round(r.ms), rowsPerSecond: Math.round(r.rows / (r.ms / 1000)), bytes: results.dataset.csvBytes, error: null, note: 'read_csv from a local file, in-process' });
+  }
+  csv.length = 0;
+
+  if (!phases.has('queries')) return finish();
+
+  // Before timing queries: every row committed to parts, then OPTIMIZE TABLE t FINAL on both.
+  for (const s of servers) {
+    const prep = { partsBefore: await parts(s, 't'), optimizeMs: /** @type {number | null} */ (null), optimizeError: /** @type {string | null} */ (null), partsAfter: /** @type {any} */ (null) };
+    log(`${s.name}: OPTIMIZE TABLE t FINAL`);
+    const started = performance.now();
+    const r = await httpRequest(s.url, { body: 'OPTIMIZE TABLE t FINAL', timeoutMs: 600000 });
+    prep.optimizeMs = Math.round(performance.now() - started);
+    if (!r.ok) prep.optimizeError = r.error;
+    if (s.name === 'Hadron') await waitCommitted(s, 't', 120000);
+    prep.partsAfter = await parts(s, 't');
+    results.prepare[s.name] = prep;
+  }
+  results.load.beforeQueries = loadAverage();
+
+  const answers = /** @type {Record<string, Record<string, string>>} */ ({});
+  for (const q of benchQueries().filter((x) => onlyQueries.size === 0 || onlyQueries.has(x.id))) {
+    /** @type {any} */
+    const entry = { id: q.id, sql: q.sql, duckdbSql: q.duckdb, note: q.note ?? null, results: {} };
+    answers[q.id] = {};
+    for (const s of servers) {
+      entry.results[s.name] = await timeServerQuery(s, q.sql, q.result === 'small');
+      const a = entry.results[s.name].answer;
+      if (a !== null && a !== undefined) answers[q.id][s.name] = a;
+    }
+    if (duck && q.duckdb !== null) {
+      entry.results['DuckDB'] = await timeDuckQuery(q.duckdb, q.result === 'small');
+      const a = entry.results['DuckDB'].answer;
+      if (a !== null && a !== undefined) answers[q.id]['DuckDB'] = a;
+    }
+    const h = entry.results['Hadron'];
+    const c = entry.results['ClickHouse'];
+    entry.ratio = h?.medianMs != null && c?.medianMs != null ? h.medianMs / c.medianMs : null;
+    entry.meetsGoal = entry.ratio === null ? false : entry.ratio <= QUERY_GOAL_RATIO;
+    const mismatch = compareAnswers(answers[q.id]);
+    if (mismatch) results.notes.push(`${q.id}: answers differ: ${mismatch}`);
+    if (q.id === 'select_all_rowbinary' && h?.bytes && c?.bytes && h.bytes !== c.bytes) {
+      results.notes.push(`select_all_rowbinary: Hadron sent ${h.bytes} bytes, ClickHouse ${c.bytes}`);
+    }
+    results.queries.push(entry);
+  }
+  return finish();
+}
+
+function finish() {
+  for (const s of servers) results.memory[s.name] = memoryOf(s.pid);
+  results.load.end = loadAverage();
+  mkdirSync(dirname(resultsFile), { recursive: true });
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+  console.log('\n' + renderConsole(results));
+  log(`wrote ${resultsFile}`);
+  const fullRun = rows === DEFAULT_ROWS && onlyQueries.size === 0 && phases.has('ingest') && phases.has('queries') && systems.has('hadron') && systems.has('clickhouse');
+  if (opts['write-doc'] || (fullRun && !opts['no-doc'])) {
+    writeFileSync(docFile, renderMarkdown(results));
+    log(`wrote ${docFile}`);
+  } else {
+    log('docs/benchmarks.md not regenerated (not a full default run; pass --write-doc to force)');
+  }
+}
+
+/**
+ * Creates `table` and POSTs the chunks one after another; then waits until the rows are
+ * visible (and, on Hadron, committed to parts).
+ * @param {import('./lib/servers.mjs').BenchServer} s
+ * @param {string} table
+ * @param {'CSV' | 'RowBinary'} format
+ * @param {Buffer[]} chunks
+ */
+async function ingest(s, table, format, chunks) {
+  await exec(s.url, `CREATE TABLE ${table} (${TABLE_COLUMNS}) ENGINE = MergeTree ORDER BY ts`);
+  const bytes = sum(chunks.map((b) => b.length));
+  log(`${s.name}: INSERT ${format} (${(bytes / 2 ** 20).toFixed(0)} MiB in ${chunks.length} POSTs)`);
+  const cpu0 = cpuTimeMs(s.pid);
+  const started = performance.now();
+  const startUs = monotonicUs();
+  /** @type {string | null} */
+  let error = null;
+  for (const body of chunks) {
+    const r = await httpRequest(s.url, { query: `INSERT INTO ${table} FORMAT ${format}`, body, timeoutMs: 300000 });
+    if (!r.ok) {
+      error = r.error;
+      break;
+    }
+  }
+  const ms = performance.now() - started;
+  const cpuMs = cpuTimeMs(s.pid) - cpu0;
+  const count = Number(await exec(s.url, `SELECT count() FROM ${table}`).catch(() => NaN));
+  if (error === null && count !== rows) error = `count() = ${count} after the inserts, expected ${rows}`;
+  /** @type {number | null} */
+  let committedMs = null;
+  if (s.name === 'Hadron' && error === null) {
+    const ok = await waitCommitted(s, table, 300000);
+    committedMs = ok ? Math.round(performance.now() - started) : null;
+  }
+  const r = {
+    system: s.name,
+    format,
+    rows,
+    bytes,
+    ms: Math.round(ms),
+    rowsPerSecond: error === null ? Math.round(rows / (ms / 1000)) : null,
+    cpuMs: Math.round(cpuMs),
+    committedMs,
+    committedRowsPerSecond: committedMs ? Math.round(rows / (committedMs / 1000)) : null,
+    error,
+    window: [startUs, monotonicUs()],
+  };
+  log(`${s.name}: ${format} ${error ?? `${fmtRate(r.rowsPerSecond)} rows/s (${r.ms} ms)`}${committedMs ? `, committed to parts after ${committedMs} ms` : ''}`);
+  return r;
+}
+
+/**
+ * Polls system.parts until the active parts of `table` hold every row (Hadron's committer has
+ * moved the log into parts).
+ * @param {import('./lib/servers.mjs').BenchServer} s @param {string} table @param {number} timeoutMs
+ */
+async function waitCommitted(s, table, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const p = await parts(s, table);
+    if (p && p.rows >= rows) return true;
+    await delay(200);
+  }
+  results.notes.push(`${s.name}: ${table} not fully committed to parts after ${timeoutMs / 1000} s`);
+  return false;
+}
+
+/** @param {import('./lib/servers.mjs').BenchServer} s @param {string} table */
+async function parts(s, table) {
+  const r = await httpRequest(s.url, { body: `SELECT count(), sum(rows) FROM system.parts WHERE table = '${table}' AND active FORMAT TSV`, timeoutMs: 30000 });
+  if (!r.ok) return null;
+  const [n, total] = r.text.trim().split('\t').map(Number);
+  return { parts: n, rows: total };
+}
+
+/**
+ * One warm-up, then `runs` timed runs (one when the warm-up is slower than --slow-query).
+ * @param {import('./lib/servers.mjs').BenchServer} s @param {string} sql @param {boolean} small
+ */
+async function timeServerQuery(s, sql, small) {
+  log(`${s.name}: ${sql}`);
+  const startUs = monotonicUs();
+  const warm = await httpRequest(s.url, { body: sql, timeoutMs: queryTimeoutMs });
+  if (!warm.ok) {
+    log(`  error: ${warm.error}`);
+    return { medianMs: null, runsMs: [], error: warm.error, answer: null, bytes: 0 };
+  }
+  const n = warm.ms > slowQueryMs ? 1 : runs;
+  const times = [];
+  const cpu0 = cpuTimeMs(s.pid);
+  /** @type {string | null} */
+  let error = null;
+  let bytes = warm.bytes;
+  for (let i = 0; i < n; i++) {
+    const r = await httpRequest(s.url, { body: sql, timeoutMs: queryTimeoutMs });
+    if (!r.ok) {
+      error = r.error;
+      break;
+    }
+    bytes = r.bytes;
+    times.push(r.ms);
+  }
+  const cpuMs = cpuTimeMs(s.pid) - cpu0;
+  const medianMs = times.length ? median(times) : null;
+  const wallMs = sum(times);
+  log(`  ${medianMs === null ? `error: ${error}` : `median ${medianMs.toFixed(1)} ms of ${times.map((x) => x.toFixed(0)).join(', ')}`}`);
+  return {
+    medianMs,
+    runsMs: times.map((x) => Math.round(x * 10) / 10),
+    warmupMs: Math.round(warm.ms * 10) / 10,
+    cpuPerWall: wallMs > 0 ? Math.round((cpuMs / wallMs) * 100) / 100 : null,
+    bytes,
+    error,
+    answer: small ? warm.text.trim() : null,
+    reducedRuns: n < runs,
+    window: [startUs, monotonicUs()],
+  };
+}
+
+/** @param {string} sql @param {boolean} small */
+async function timeDuckQuery(sql, small) {
+  if (!duck) throw new Error('unreachable');
+  log(`DuckDB: ${sql}`);
+  try {
+    const warm = await duck.query(sql, small);
+    const n = warm.ms > slowQueryMs ? 1 : runs;
+    const times = [];
+    for (let i = 0; i < n; i++) times.push((await duck.query(sql, small)).ms);
+    const medianMs = median(times);
+    log(`  median ${medianMs.toFixed(1)} ms`);
+    return { medianMs, runsMs: times.map((x) => Math.round(x * 10) / 10), warmupMs: Math.round(warm.ms * 10) / 10, error: null, answer: warm.answer, rows: warm.rows };
+  } catch (err) {
+    const message = /** @type {Error} */ (err).message.split('\n')[0];
+    log(`  error: ${message}`);
+    return { medianMs: null, runsMs: [], error: message, answer: null };
+  }
+}
+
+/**
+ * CLOCK_MONOTONIC in microseconds: the clock V8 stamps .cpuprofile samples with, so the
+ * `window` of each measurement selects its samples (bench/profile-summary.mjs --results).
+ */
+function monotonicUs() {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/** @param {number[]} xs */
+function sum(xs) {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
+/** @param {number | null} x */
+function fmtRate(x) {
+  return x === null ? '—' : x.toLocaleString('en');
+}
