@@ -192,6 +192,8 @@ async function main() {
   /** @type {(() => Promise<void>)[]} */
   const stops = [];
   let url = process.env['HADRON_URL'] ?? null;
+  const ownServer = url === null;
+  let restarts = 0;
   /** @type {string | null} */
   let down = null;
   if (url === null) {
@@ -248,9 +250,26 @@ async function main() {
         result = { status: /** @type {const} */ ('failed'), reason: `runner error: ${/** @type {Error} */ (err).message}` };
       }
       if (result.status === 'failed' && /timed out/.test(result.reason ?? '') && url !== null && !(await ping(url, 3000))) {
-        down = 'Hadron stopped answering /ping';
         console.log(`hadron: stopped answering /ping during ${t.name}`);
-        url = null;
+        result = { status: /** @type {const} */ ('failed'), reason: `${result.reason} (the server stopped answering; restarted)` };
+        if (ownServer) {
+          // A hung server fails the test that hung it; the rest still run against a fresh server.
+          const stopOld = stops.pop();
+          await stopOld?.().catch(() => {});
+          try {
+            const h = await startHadron();
+            url = h.url;
+            stops.push(h.stop);
+            restarts++;
+            console.log(`hadron: restarted at ${h.url}`);
+          } catch (err) {
+            down = /** @type {Error} */ (err).message;
+            url = null;
+          }
+        } else {
+          down = 'Hadron stopped answering /ping';
+          url = null;
+        }
       }
       record(t, result);
     };
@@ -262,6 +281,7 @@ async function main() {
     );
     for (const t of serial) await runOne(t);
     if (budgetSkipped > 0) console.log(`time budget of ${opts.budget} s used up: ${budgetSkipped} tests not run`);
+    if (restarts > 0) console.log(`hadron: restarted ${restarts} time(s) after hanging`);
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

@@ -36,6 +36,12 @@ const MAX_ALIAS_DEPTH = 100;
 export class ExpressionCompiler {
   private aliasDepth = 0;
   private readonly expanding = new Set<string>();
+  /**
+   * Common subexpressions: an expression is compiled once per compiler and evaluated once per block, as
+   * ClickHouse computes each named expression once (so `a + a AS b, b + b AS c, …` stays linear, and
+   * `rand(), rand()` give the same value, as in ClickHouse).
+   */
+  private readonly cache = new Map<string, CompiledExpr>();
 
   constructor(
     readonly env: CompileEnv,
@@ -43,6 +49,17 @@ export class ExpressionCompiler {
   ) {}
 
   compile(e: Expr): CompiledExpr {
+    if (e.kind !== 'function') return this.compileUncached(e);
+    const key = exprName(e);
+    let c = this.cache.get(key);
+    if (!c) {
+      c = memoizePerBlock(this.compileUncached(e));
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  private compileUncached(e: Expr): CompiledExpr {
     // A column of the input already computed this expression (GROUP BY key, aggregate result, ARRAY JOIN).
     if (e.kind === 'function' || e.kind === 'literal') {
       const pre = this.scope.byName(exprName(e));
@@ -283,6 +300,24 @@ function unescapeParam(text: string): string {
     else out += c;
   }
   return out;
+}
+
+/** Evaluates once per block: repeated references to one subexpression share the column. */
+function memoizePerBlock(c: CompiledExpr): CompiledExpr {
+  if (c.constant) return c;
+  let lastBlock: Block | undefined;
+  let lastColumn: Column | undefined;
+  return {
+    type: c.type,
+    name: c.name,
+    eval: (block, ctx) => {
+      if (block === lastBlock) return lastColumn!;
+      const col = c.eval(block, ctx);
+      lastBlock = block;
+      lastColumn = col;
+      return col;
+    },
+  };
 }
 
 interface BoundLambda {

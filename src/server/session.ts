@@ -87,7 +87,8 @@ export class SessionImpl implements Session {
       if (statement.kind !== 'insert' && request.sql.length > Math.max(maxSize, 262144) * 1024) {
         throw new DbError('QUERY_IS_TOO_LARGE', `Query is too large (${request.sql.length}). max_query_size = ${maxSize}`);
       }
-      const stmtSettings = ('settings' in statement && statement.settings) || undefined;
+      // CREATE … SETTINGS are the table's settings, not the query's.
+      const stmtSettings = (statement.kind !== 'create_table' && statement.kind !== 'create_view' && 'settings' in statement && statement.settings) || undefined;
       const settings = this.mergedSettings(request.settings, stmtSettings as Record<string, unknown> | undefined);
       if ((settings.get('readonly') === '1' || request.readonlyRequest) && !READ_ONLY_KINDS.has(statement.kind)) {
         throw new DbError('READONLY', 'Cannot execute query in readonly mode');

@@ -139,8 +139,9 @@ function noArgs(ast: TypeAst, t: DataType): DataType {
   return t;
 }
 
+/** Proton spells multi-word type families in snake_case: `low_cardinality`, `fixed_string`, `aggregate_function`. */
 export function dataTypeFromAst(ast: TypeAst): DataType {
-  const lower = ast.name.toLowerCase();
+  const lower = ast.name.toLowerCase().replace(/_/g, '');
   const args = ast.args;
   const simple = SIMPLE_ALIASES[lower];
   if (simple) {
