@@ -165,6 +165,11 @@ async function main() {
     prep.partsAfter = await parts(s, 't');
     results.prepare[s.name] = prep;
   }
+  for (const s of servers) {
+    const idle = await waitIdle(s.pid, 60000);
+    results.prepare[s.name].settleMs = idle.ms;
+    if (!idle.ok) results.notes.push(`${s.name} was still busy (background work) 60 s after OPTIMIZE; queries timed anyway`);
+  }
   results.load.beforeQueries = loadAverage();
 
   const answers = /** @type {Record<string, Record<string, string>>} */ ({});
@@ -285,6 +290,21 @@ async function parts(s, table) {
   if (!r.ok) return null;
   const [n, total] = r.text.trim().split('\t').map(Number);
   return { parts: n, rows: total };
+}
+
+/**
+ * Waits until a server process is quiet (under 5 % of a core over 500 ms), so background work
+ * after a load or a merge (part cleanup, garbage collection) is not billed to the first query.
+ * @param {number} pid @param {number} timeoutMs
+ */
+async function waitIdle(pid, timeoutMs) {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const cpu0 = cpuTimeMs(pid);
+    await delay(500);
+    if (cpuTimeMs(pid) - cpu0 <= 25) return { ok: true, ms: Math.round(performance.now() - started) };
+  }
+  return { ok: false, ms: Math.round(performance.now() - started) };
 }
 
 /**

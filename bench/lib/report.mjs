@@ -70,7 +70,7 @@ export function renderMarkdown(r) {
     '',
     'Before the queries: Hadron\'s committer is awaited (every row in parts) and `OPTIMIZE TABLE t FINAL` runs on both servers:',
     '',
-    ...Object.entries(r.prepare).map(([name, p]) => `- ${name}: ${fmtParts(/** @type {any} */ (p).partsBefore)} before, OPTIMIZE took ${/** @type {any} */ (p).optimizeMs} ms${/** @type {any} */ (p).optimizeError ? ` and failed: ${/** @type {any} */ (p).optimizeError}` : ''}, ${fmtParts(/** @type {any} */ (p).partsAfter)} after.`),
+    ...Object.entries(r.prepare).map(([name, p]) => `- ${name}: ${fmtParts(/** @type {any} */ (p).partsBefore)} before, OPTIMIZE took ${/** @type {any} */ (p).optimizeMs} ms${/** @type {any} */ (p).optimizeError ? ` and failed: ${/** @type {any} */ (p).optimizeError}` : ''}, ${fmtParts(/** @type {any} */ (p).partsAfter)} after${/** @type {any} */ (p).settleMs != null ? `; then ${/** @type {any} */ (p).settleMs} ms until the process was idle (< 5 % CPU over 500 ms)` : ''}.`),
     '',
     '`FORMAT Null` makes the server run the query and discard the result, so it measures the engine without',
     'serialization; `SELECT * … FORMAT RowBinary` adds serialization and transfer (the client counts and drops the',

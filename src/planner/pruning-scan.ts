@@ -3,7 +3,7 @@ import { NothingColumn, type Column } from '../columns/column.js';
 import type { PlanNode } from './plan-node.js';
 import type { QueryContext } from '../exec/query-context.js';
 import { StorageScan } from '../exec/operators/sources.js';
-import type { TableStorage } from '../storage/table-storage.js';
+import type { RangeHint, TableStorage } from '../storage/table-storage.js';
 
 /**
  * A storage scan whose column list is decided after the whole query is compiled: the scope marks columns as
@@ -13,6 +13,8 @@ import type { TableStorage } from '../storage/table-storage.js';
 export class PruningScan implements PlanNode {
   readonly children = [];
   readonly used = new Set<string>();
+  /** Bounds from the WHERE clause, set by the planner once it has seen the filter. */
+  ranges: RangeHint[] = [];
   constructor(
     readonly tableName: string,
     readonly storage: TableStorage,
@@ -26,12 +28,12 @@ export class PruningScan implements PlanNode {
     return cols;
   }
   describe(): string {
-    return new StorageScan(this.tableName, this.storage, this.header, { columns: this.columns(), final: this.final }).describe();
+    return new StorageScan(this.tableName, this.storage, this.header, { columns: this.columns(), final: this.final, ranges: this.ranges }).describe();
   }
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     const cols = this.columns();
     const sub = this.header.filter((c) => cols.includes(c.name));
-    const scan = new StorageScan(this.tableName, this.storage, sub, { columns: cols, final: this.final });
+    const scan = new StorageScan(this.tableName, this.storage, sub, { columns: cols, final: this.final, ranges: this.ranges });
     const positions = this.header.map((c) => cols.indexOf(c.name));
     for await (const b of scan.run(ctx)) {
       const out: Column[] = positions.map((p) => (p >= 0 ? b.columns[p]! : new NothingColumn(b.rows)));

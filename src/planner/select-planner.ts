@@ -19,6 +19,8 @@ import type { PlanNode } from './plan-node.js';
 import type { QueryContext } from '../exec/query-context.js';
 import type { PlannerEnv } from './planner-env.js';
 import { constantArgs, planFrom } from './from-planner.js';
+import { PruningScan } from './pruning-scan.js';
+import { rangeHints } from './range-hints.js';
 import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
 
 /** Results a query produces beside its blocks. */
@@ -141,7 +143,7 @@ export class QueryPlanner {
     }
 
     // SELECT list: expand asterisks, record aliases.
-    const items: { expr: Expr; name: string }[] = [];
+    const items: { expr: Expr; name: string; alias?: string }[] = [];
     for (const item of q.columns) {
       if (item.kind === 'asterisk') {
         let cols = scope.star(item.qualifier);
@@ -164,7 +166,7 @@ export class QueryPlanner {
         }
         aliases.set(item.alias, stripAlias(item));
       }
-      items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)) });
+      items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)), alias: item.alias });
     }
     if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
 
@@ -192,6 +194,12 @@ export class QueryPlanner {
     }
 
     let sc = scope.withAliases(aliases);
+    // Time and key ranges in WHERE let storage skip partitions and granules.
+    const scan = from.node instanceof PruningScan ? from.node : undefined;
+    if (scan) {
+      const cols = new Map(scan.header.map((c) => [c.name, c.type]));
+      for (const clause of [q.prewhere, q.where]) scan.ranges.push(...rangeHints(clause, cols, cenv, aliases));
+    }
     if (q.prewhere) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in PREWHERE' }, sc, q.prewhere), 'Prewhere');
     if (q.where) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in WHERE' }, sc, q.where), 'Filter');
 
@@ -247,7 +255,8 @@ export class QueryPlanner {
     }
 
     // Projection, plus helper columns for ORDER BY / LIMIT BY expressions that are not in the SELECT list.
-    const projected: CompiledExpr[] = items.map((i) => compileExpression(cenv, sc, i.expr));
+    // An aliased item compiles through its alias, so `x + 1 AS x` reads column x inside its own definition.
+    const projected: CompiledExpr[] = items.map((i) => compileExpression(cenv, sc, i.alias ? { kind: 'identifier', parts: [i.alias] } : i.expr));
     const names = items.map((i) => i.name);
     const extra: CompiledExpr[] = [];
     const columnFor = (e: Expr): number => {
