@@ -94,7 +94,7 @@ let duck = null;
 try {
   await main();
 } finally {
-  duck?.close();
+  /** @type {import("./lib/duckdb-runner.mjs").DuckDbRunner | null} */ (duck)?.close();
   for (const s of servers) await s.stop().catch(() => {});
   closeClient();
   rmSync(scratch, { recursive: true, force: true });
@@ -177,15 +177,12 @@ async function main() {
     /** @type {any} */
     const entry = { id: q.id, sql: q.sql, duckdbSql: q.duckdb, note: q.note ?? null, results: {} };
     answers[q.id] = {};
-    for (const s of servers) {
-      entry.results[s.name] = await timeServerQuery(s, q.sql, q.result === 'small');
-      const a = entry.results[s.name].answer;
-      if (a !== null && a !== undefined) answers[q.id][s.name] = a;
-    }
-    if (duck && q.duckdb !== null) {
-      entry.results['DuckDB'] = await timeDuckQuery(q.duckdb, q.result === 'small');
-      const a = entry.results['DuckDB'].answer;
-      if (a !== null && a !== undefined) answers[q.id]['DuckDB'] = a;
+    /** @type {Contender[]} */
+    const contenders = servers.map((s) => serverContender(s, q.sql));
+    if (duck && q.duckdb !== null) contenders.push(duckContender(duck, q.duckdb, q.result === 'small'));
+    Object.assign(entry.results, await timeQuery(contenders, q.sql));
+    for (const [name, x] of Object.entries(entry.results)) {
+      if (q.result === 'small' && x.answer) answers[q.id][name] = x.answer;
     }
     const h = entry.results['Hadron'];
     const c = entry.results['ClickHouse'];
@@ -308,66 +305,90 @@ async function waitIdle(pid, timeoutMs) {
 }
 
 /**
- * One warm-up, then `runs` timed runs (one when the warm-up is slower than --slow-query).
- * @param {import('./lib/servers.mjs').BenchServer} s @param {string} sql @param {boolean} small
+ * @typedef {{ ok: boolean, ms: number, bytes: number, text: string, error: string | null }} Attempt
+ * @typedef {{ name: string, run: () => Promise<Attempt>, cpuMs: () => number }} Contender
  */
-async function timeServerQuery(s, sql, small) {
-  log(`${s.name}: ${sql}`);
-  const startUs = monotonicUs();
-  const warm = await httpRequest(s.url, { body: sql, timeoutMs: queryTimeoutMs });
-  if (!warm.ok) {
-    log(`  error: ${warm.error}`);
-    return { medianMs: null, runsMs: [], error: warm.error, answer: null, bytes: 0 };
-  }
-  const n = warm.ms > slowQueryMs ? 1 : runs;
-  const times = [];
-  const cpu0 = cpuTimeMs(s.pid);
-  /** @type {string | null} */
-  let error = null;
-  let bytes = warm.bytes;
-  for (let i = 0; i < n; i++) {
-    const r = await httpRequest(s.url, { body: sql, timeoutMs: queryTimeoutMs });
-    if (!r.ok) {
-      error = r.error;
-      break;
-    }
-    bytes = r.bytes;
-    times.push(r.ms);
-  }
-  const cpuMs = cpuTimeMs(s.pid) - cpu0;
-  const medianMs = times.length ? median(times) : null;
-  const wallMs = sum(times);
-  log(`  ${medianMs === null ? `error: ${error}` : `median ${medianMs.toFixed(1)} ms of ${times.map((x) => x.toFixed(0)).join(', ')}`}`);
+
+/** @param {import('./lib/servers.mjs').BenchServer} s @param {string} sql @returns {Contender} */
+function serverContender(s, sql) {
+  return { name: s.name, run: () => httpRequest(s.url, { body: sql, timeoutMs: queryTimeoutMs }), cpuMs: () => cpuTimeMs(s.pid) };
+}
+
+/**
+ * @param {import('./lib/duckdb-runner.mjs').DuckDbRunner} d @param {string} sql @param {boolean} small
+ * @returns {Contender}
+ */
+function duckContender(d, sql, small) {
   return {
-    medianMs,
-    runsMs: times.map((x) => Math.round(x * 10) / 10),
-    warmupMs: Math.round(warm.ms * 10) / 10,
-    cpuPerWall: wallMs > 0 ? Math.round((cpuMs / wallMs) * 100) / 100 : null,
-    bytes,
-    error,
-    answer: small ? warm.text.trim() : null,
-    reducedRuns: n < runs,
-    window: [startUs, monotonicUs()],
+    name: 'DuckDB',
+    async run() {
+      try {
+        const r = await d.query(sql, small);
+        return { ok: true, ms: r.ms, bytes: 0, text: r.answer ?? '', error: null };
+      } catch (err) {
+        return { ok: false, ms: 0, bytes: 0, text: '', error: /** @type {Error} */ (err).message.split('\n')[0] };
+      }
+    },
+    cpuMs: () => NaN, // in-process: not separable from the client
   };
 }
 
-/** @param {string} sql @param {boolean} small */
-async function timeDuckQuery(sql, small) {
-  if (!duck) throw new Error('unreachable');
-  log(`DuckDB: ${sql}`);
-  try {
-    const warm = await duck.query(sql, small);
-    const n = warm.ms > slowQueryMs ? 1 : runs;
-    const times = [];
-    for (let i = 0; i < n; i++) times.push((await duck.query(sql, small)).ms);
-    const medianMs = median(times);
-    log(`  median ${medianMs.toFixed(1)} ms`);
-    return { medianMs, runsMs: times.map((x) => Math.round(x * 10) / 10), warmupMs: Math.round(warm.ms * 10) / 10, error: null, answer: warm.answer, rows: warm.rows };
-  } catch (err) {
-    const message = /** @type {Error} */ (err).message.split('\n')[0];
-    log(`  error: ${message}`);
-    return { medianMs: null, runsMs: [], error: message, answer: null };
+/**
+ * One warm-up each, then `runs` rounds in which every system runs the query once in turn,
+ * so a burst of load from elsewhere on the machine hits all of them alike. A system whose
+ * warm-up is slower than --slow-query gets one timed run; one that fails is dropped.
+ * @param {Contender[]} contenders @param {string} sql
+ */
+async function timeQuery(contenders, sql) {
+  log(sql);
+  /** @type {Record<string, any>} */
+  const out = {};
+  /** @type {Contender[]} */
+  const active = [];
+  for (const c of contenders) {
+    const startUs = monotonicUs();
+    const warm = await c.run();
+    out[c.name] = { medianMs: null, minMs: null, runsMs: [], warmupMs: round1(warm.ms), cpuMs: 0, bytes: warm.bytes, error: warm.ok ? null : warm.error, answer: warm.ok ? warm.text.trim() : null, reducedRuns: false, window: [startUs, 0] };
+    if (!warm.ok) {
+      log(`  ${c.name}: error: ${warm.error}`);
+      continue;
+    }
+    out[c.name].reducedRuns = warm.ms > slowQueryMs && runs > 1;
+    active.push(c);
   }
+  for (let i = 0; i < runs; i++) {
+    for (const c of active) {
+      const o = out[c.name];
+      if (o.error !== null || (o.reducedRuns && o.runsMs.length >= 1)) continue;
+      const cpu0 = c.cpuMs();
+      const r = await c.run();
+      o.cpuMs += c.cpuMs() - cpu0;
+      if (!r.ok) {
+        o.error = r.error;
+        continue;
+      }
+      o.runsMs.push(round1(r.ms));
+      o.bytes = r.bytes;
+    }
+  }
+  for (const c of contenders) {
+    const o = out[c.name];
+    o.window[1] = monotonicUs();
+    if (o.runsMs.length) {
+      o.medianMs = median(o.runsMs);
+      o.minMs = Math.min(...o.runsMs);
+      const wall = sum(o.runsMs);
+      o.cpuPerWall = Number.isNaN(o.cpuMs) ? null : Math.round((o.cpuMs / wall) * 100) / 100;
+      log(`  ${c.name}: median ${o.medianMs.toFixed(1)} ms of ${o.runsMs.map((/** @type {number} */ x) => x.toFixed(0)).join(', ')}${o.error ? `, then error: ${o.error}` : ''}`);
+    }
+    o.cpuMs = Number.isNaN(o.cpuMs) ? null : Math.round(o.cpuMs);
+  }
+  return out;
+}
+
+/** @param {number} x */
+function round1(x) {
+  return Math.round(x * 10) / 10;
 }
 
 /**

@@ -49,7 +49,7 @@ export function httpRequest(baseUrl, req) {
         /** @type {Buffer[]} */
         let kept = [];
         let keptBytes = 0;
-        let tail = Buffer.alloc(0);
+        let tail = /** @type {Buffer} */ (Buffer.alloc(0));
         res.on('data', (/** @type {Buffer} */ chunk) => {
           bytes += chunk.length;
           if (keptBytes < KEEP_TEXT) {

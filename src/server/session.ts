@@ -112,6 +112,8 @@ export class SessionImpl implements Session {
         deadlineMs: maxTime > 0 ? running.startMs + maxTime * 1000 : Infinity,
         blockRows: Math.max(1, Math.min(settingNumber(settings, 'max_block_size', 65409), 1 << 20)),
         startMs: running.startMs,
+        maxMemory: settingNumber(settings, 'max_memory_usage', 0),
+        rssAtStart: process.memoryUsage.rss(),
       };
       const extras: QueryExtras = {};
       const ictx = this.interpreterContext(request, qctx, fn, settings);
