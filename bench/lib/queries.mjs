@@ -19,6 +19,7 @@ export function benchQueries() {
   const x = formatDateTime(from);
   const y = formatDateTime(to);
   return [
+    { id: 'select_1', sql: 'SELECT 1', duckdb: 'SELECT 1', result: 'small', note: 'baseline: the fixed cost of one HTTP query' },
     { id: 'sum', sql: 'SELECT sum(value) FROM t', duckdb: 'SELECT sum(value) FROM t', result: 'small' },
     {
       id: 'group_k1',

@@ -17,6 +17,7 @@ import { jsonInputs } from './json-input.js';
 import { valuesInput } from './values-input.js';
 import { arrowInputs, arrowOutputs } from './arrow.js';
 import { parquetOutput } from './parquet.js';
+import { parquetInput } from './parquet-input.js';
 import { lineAsStringInput, lineAsStringOutput, nullOutput, rawBlobInput, rawBlobOutput } from './raw.js';
 
 /**
@@ -116,6 +117,6 @@ for (const f of [
 ]) {
   registerOutputFormat(f);
 }
-for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs, ...jsonInputs, valuesInput, ...arrowInputs]) {
+for (const f of [...rowBinaryInputs, nativeInput, rawBlobInput, lineAsStringInput, ...tabSeparatedInputs, ...csvInputs, ...jsonInputs, valuesInput, ...arrowInputs, parquetInput]) {
   registerInputFormat(f);
 }

@@ -25,7 +25,9 @@ import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowC
 
 /** Results a query produces beside its blocks. */
 export interface QueryExtras {
+  /** The WITH TOTALS row as the aggregation produced it; `projectTotals` shapes it like the result rows. */
   totals?: Block;
+  projectTotals?: (raw: Block) => Block;
   limitNode?: LimitNode;
 }
 
@@ -258,6 +260,11 @@ export class QueryPlanner {
     // An aliased item compiles through its alias, so `x + 1 AS x` reads column x inside its own definition.
     const projected: CompiledExpr[] = items.map((i) => compileExpression(cenv, sc, i.alias ? { kind: 'identifier', parts: [i.alias] } : i.expr));
     const names = items.map((i) => i.name);
+    if (top && q.withTotals) {
+      const header = projected.map((e, i) => ({ name: names[i]!, type: e.type }));
+      const fnCtx = this.env.fnCtx;
+      this.extras.projectTotals = (raw) => new Block(header, projected.map((e) => e.eval(raw, fnCtx)), raw.rows);
+    }
     const extra: CompiledExpr[] = [];
     const columnFor = (e: Expr): number => {
       const n = numberLiteral(e);

@@ -127,7 +127,7 @@ export class SessionImpl implements Session {
         format,
         isStreaming: !!result.isStreaming,
         blocks: limited,
-        totals: () => extras.totals,
+        totals: () => (extras.totals && extras.projectTotals ? extras.projectTotals(extras.totals) : extras.totals),
         extremes: () => undefined,
         rowsBeforeLimit: () => extras.limitNode?.rowsBefore,
         progress,
