@@ -378,7 +378,8 @@ async function timeQuery(contenders, sql) {
       o.medianMs = median(o.runsMs);
       o.minMs = Math.min(...o.runsMs);
       const wall = sum(o.runsMs);
-      o.cpuPerWall = Number.isNaN(o.cpuMs) ? null : Math.round((o.cpuMs / wall) * 100) / 100;
+      // /proc CPU times tick every 10 ms: meaningless for runs adding up to less than ~0.2 s
+      o.cpuPerWall = Number.isNaN(o.cpuMs) || wall < 200 ? null : Math.round((o.cpuMs / wall) * 100) / 100;
       log(`  ${c.name}: median ${o.medianMs.toFixed(1)} ms of ${o.runsMs.map((/** @type {number} */ x) => x.toFixed(0)).join(', ')}${o.error ? `, then error: ${o.error}` : ''}`);
     }
     o.cpuMs = Number.isNaN(o.cpuMs) ? null : Math.round(o.cpuMs);

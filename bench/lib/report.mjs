@@ -44,7 +44,7 @@ export function renderMarkdown(r) {
     `| date | ${r.date} |`,
     `| machine | ${m.nproc} vCPU (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.os} |`,
     `| Node | ${m.node} |`,
-    `| Hadron | commit ${m.hadronCommit}${r.hadronNodeArgs?.length ? `, node ${r.hadronNodeArgs.join(' ')}` : ''} |`,
+    `| Hadron | dist/ as built from commit ${m.hadronCommit}${r.hadronNodeArgs?.length ? `, node ${r.hadronNodeArgs.join(' ')}` : ''} |`,
     `| ClickHouse | ${v.ClickHouse ?? 'not run'} (Debian package, default settings, compat-tests/reference-clickhouse config) |`,
     `| DuckDB | ${v.DuckDB ?? 'not run'} |`,
     `| rows | ${r.rows.toLocaleString('en')} (RowBinary ${mib(r.dataset.rowBinaryBytes)}, CSV ${mib(r.dataset.csvBytes)}) |`,
@@ -71,6 +71,10 @@ export function renderMarkdown(r) {
     'Before the queries: Hadron\'s committer is awaited (every row in parts) and `OPTIMIZE TABLE t FINAL` runs on both servers:',
     '',
     ...Object.entries(r.prepare).map(([name, p]) => `- ${name}: ${fmtParts(/** @type {any} */ (p).partsBefore)} before, OPTIMIZE took ${/** @type {any} */ (p).optimizeMs} ms${/** @type {any} */ (p).optimizeError ? ` and failed: ${/** @type {any} */ (p).optimizeError}` : ''}, ${fmtParts(/** @type {any} */ (p).partsAfter)} after${/** @type {any} */ (p).settleMs != null ? `; then ${/** @type {any} */ (p).settleMs} ms until the process was idle (< 5 % CPU over 500 ms)` : ''}.`),
+    '',
+    'The systems take turns run by run (Hadron, ClickHouse, DuckDB, then again), so a burst of load from elsewhere',
+    'hits all of them alike; even so, on this shared machine a median can move by 1.5–2× between two full runs, so a',
+    'ratio close to the goal line can flip between runs: rerun before reading much into a single figure.',
     '',
     '`FORMAT Null` makes the server run the query and discard the result, so it measures the engine without',
     'serialization; `SELECT * … FORMAT RowBinary` adds serialization and transfer (the client counts and drops the',
@@ -110,11 +114,13 @@ export function renderMarkdown(r) {
     '```sh',
     'bash compat-tests/reference-clickhouse/install.sh   # ClickHouse 18.16 from Debian, once',
     'npm install && npm run build',
-    'node bench/run.mjs                                  # full run: ~10M rows, both servers + DuckDB; rewrites this file',
+    'node bench/run.mjs                                  # full run (~2 min on 2 vCPU): 10M rows, both servers + DuckDB; rewrites this file',
     'node bench/run.mjs --rows 1000000 --runs 1          # a quick smoke run (does not rewrite this file)',
-    'node bench/run.mjs --only queries --systems hadron  # just the queries, on Hadron',
-    'node bench/run.mjs --hadron-node-args="--cpu-prof --cpu-prof-dir=bench/.data/prof"',
-    'node bench/profile-summary.mjs bench/.data/prof/*.cpuprofile   # self time per function',
+    'node bench/run.mjs --only queries --queries sum,time_range   # some queries only (the data is still loaded)',
+    '# where does Hadron spend its time? self time per function, per query:',
+    'node bench/run.mjs --systems hadron --only queries --out bench/.data/prof.json \\',
+    '  --hadron-node-args="--cpu-prof --cpu-prof-dir=bench/.data/prof"',
+    'node bench/profile-summary.mjs bench/.data/prof/*.cpuprofile --results bench/.data/prof.json',
     'node bench/run.mjs --report-only                    # re-render this file from bench/results/latest.json',
     '```',
     '',
@@ -151,7 +157,7 @@ function ingestCell(x) {
 /** @param {any} r */
 function queryTable(r) {
   const hasDuck = r.queries.some((/** @type {any} */ q) => q.results.DuckDB);
-  const head = ['query', 'Hadron ms', 'ClickHouse ms', 'ratio', ...(hasDuck ? ['DuckDB ms'] : []), 'Hadron CPU/wall', `goal ≤ ${QUERY_GOAL_RATIO}×`];
+  const head = ['query', 'Hadron ms (min–max)', 'ClickHouse ms (min–max)', 'ratio', ...(hasDuck ? ['DuckDB ms'] : []), 'Hadron CPU/wall', `goal ≤ ${QUERY_GOAL_RATIO}×`];
   const rows = r.queries.map((/** @type {any} */ q) => {
     const h = q.results.Hadron;
     const goal = q.ratio === null ? (h?.error ? '❌ fails' : '—') : q.meetsGoal ? '✅ met' : '❌ not met';
@@ -172,8 +178,14 @@ function queryTable(r) {
 function queryCell(x) {
   if (!x) return '—';
   if (x.error && x.medianMs == null) return `error: ${escapeCell(x.error)}`;
-  const ms = x.medianMs < 10 ? x.medianMs.toFixed(1) : x.medianMs.toFixed(0);
-  return `${ms}${x.reducedRuns ? ' (1 run)' : ''}${x.error ? ` (then error: ${escapeCell(x.error)})` : ''}`;
+  const ms = fmtMs(x.medianMs);
+  const spread = x.runsMs?.length > 1 ? ` (${fmtMs(Math.min(...x.runsMs))}–${fmtMs(Math.max(...x.runsMs))})` : '';
+  return `${ms}${spread}${x.reducedRuns ? ' (1 run)' : ''}${x.error ? ` (then error: ${escapeCell(x.error)})` : ''}`;
+}
+
+/** @param {number} ms */
+function fmtMs(ms) {
+  return ms < 10 ? ms.toFixed(1) : ms.toFixed(0);
 }
 
 /** @param {any} r */

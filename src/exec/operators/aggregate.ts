@@ -8,7 +8,7 @@ import type { AggregateFunction, AggregateStates } from '../../functions/functio
 import { removeLowCardinality, type DataType } from '../../types/data-type.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { valueKey } from '../../analyzer/in-set.js';
-import { BytesKeyTable, NumberKeyTable } from '../hash/key-tables.js';
+import { BytesKeyTable, NumberKeyTable } from '../../core/key-tables.js';
 import { checkCancelled, yieldToEventLoop, type QueryContext } from '../query-context.js';
 import { predicateMask } from './filter.js';
 

@@ -8,6 +8,7 @@ import { keyOf, keyOfValue } from './combinators.js';
 import { numericArg } from './columnar.js';
 import { decodeState, encodeState } from './state-codec.js';
 import { decodeUtf8 } from '../../columns/column.js';
+import { NumberKeyTable } from '../../core/key-tables.js';
 
 const CATEGORY = 'Aggregate';
 
@@ -18,13 +19,27 @@ const CATEGORY = 'Aggregate';
  */
 export class UniqStates implements AggregateStates {
   sets: Set<number | string>[] = [];
+  /**
+   * Without GROUP BY, numeric values go into a typed open-addressing table instead of a JS Set (the Set costs
+   * an allocation-heavy insert per row); it is folded into `sets[0]` before any other use.
+   */
+  private single: NumberKeyTable | undefined;
   constructor(readonly argTypes: readonly DataType[]) {}
+
+  private flush(): void {
+    if (!this.single) return;
+    this.resize(1);
+    const into = this.sets[0]!;
+    for (const k of this.single.keyList()) into.add(k);
+    this.single = undefined;
+  }
 
   resize(groups: number): void {
     while (this.sets.length < groups) this.sets.push(new Set());
   }
 
   add(groupIds: Uint32Array, args: Column[], rows: number): void {
+    this.flush();
     const sets = this.sets;
     if (args.length === 1) {
       const col = args[0]!;
@@ -70,16 +85,30 @@ export class UniqStates implements AggregateStates {
 
   addAll(args: Column[], rows: number): void {
     this.resize(1);
+    if (args.length === 1 && (this.single || this.sets[0]!.size === 0)) {
+      const a = numericArg(args[0]!);
+      if (a && !a.isConst && !isBigArray(a.data)) {
+        const table = (this.single ??= new NumberKeyTable(1 << 16));
+        const d = a.data as Float64Array;
+        for (let i = 0; i < rows; i++) table.findOrInsert(d[i]!);
+        return;
+      }
+    }
+    this.flush();
     this.add(new Uint32Array(rows), args, rows);
   }
 
   mergeFrom(other: AggregateStates, src: number, dst: number): void {
+    this.flush();
+    (other as UniqStates).flush();
     this.resize(dst + 1);
     const into = this.sets[dst]!;
     for (const v of (other as UniqStates).sets[src] ?? []) into.add(v);
   }
 
   finalize(groups: number): Column {
+    if (this.single && groups === 1 && this.sets[0]!.size === 0) return new NumericColumn(BigUint64Array.of(BigInt(this.single.size)));
+    this.flush();
     this.resize(groups);
     const out = new BigUint64Array(groups);
     for (let g = 0; g < groups; g++) out[g] = BigInt(this.sets[g]!.size);
@@ -87,11 +116,13 @@ export class UniqStates implements AggregateStates {
   }
 
   getState(group: number): unknown {
+    this.flush();
     this.resize(group + 1);
     return [...this.sets[group]!];
   }
 
   mergeState(group: number, state: unknown): void {
+    this.flush();
     this.resize(group + 1);
     const into = this.sets[group]!;
     for (const v of state as (number | string)[]) into.add(v);

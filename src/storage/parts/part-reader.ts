@@ -9,7 +9,10 @@ import { decodeColumn } from '../codec/column-decoder.js';
 import { checkSignal, fsError, readAt } from '../fs-util.js';
 import { selectGranules } from './granule-index.js';
 import { decompressBlock } from './part-compression.js';
+import { columnBlockCache } from './column-cache.js';
 import type { PartMeta } from './part-meta.js';
+
+let readerCount = 0;
 
 /** Counters a scan fills in (EXPLAIN / tests: how much the index saved). */
 export interface PartReadStats {
@@ -35,6 +38,9 @@ export interface PartReadOptions {
  * the type's default.
  */
 export class PartReader {
+  /** Identifies this loaded part in the block cache: a part directory can be rewritten under the same name. */
+  private readonly cacheId = `${++readerCount}:`;
+
   constructor(
     readonly dir: string,
     readonly meta: PartMeta,
@@ -112,6 +118,9 @@ export class PartReader {
     if (cm.type !== c.type.name) {
       throw new DbError('TYPE_MISMATCH', `Part ${this.meta.name} stores column ${c.name} as ${cm.type}, not ${c.type.name}`);
     }
+    const key = `${this.cacheId}${cm.file}#${b}`;
+    const cached = columnBlockCache.get(key);
+    if (cached) return cached;
     const start = cm.marks[b]!;
     const length = cm.marks[b + 1]! - start;
     const where = `part ${this.meta.name}, column ${c.name}, block ${b}`;
@@ -119,6 +128,7 @@ export class PartReader {
     if (raw.length !== length) throw new DbError('CORRUPTED_DATA', `${where}: file is truncated`);
     const col = decodeColumn(decompressBlock(raw, 0, length, where));
     if (col.length !== rows) throw new DbError('CORRUPTED_DATA', `${where}: ${col.length} rows, expected ${rows}`);
+    columnBlockCache.put(key, col);
     return col;
   }
 }

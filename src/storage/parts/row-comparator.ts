@@ -95,6 +95,31 @@ export function keyComparator(cols: readonly Column[]): RowCompare {
   };
 }
 
+/**
+ * Integer keys (DateTime, ids): packs (key − min) · 2^b + row into one double and sorts with the native
+ * comparator-free sort, several times faster than a comparator. Stable, since the row index breaks ties.
+ * Returns null when the keys are not integers or the packing would not be exact (beyond 2^53).
+ */
+function packedIntegerSort(k: Float64Array, rows: number): Uint32Array | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < rows; i++) {
+    const x = k[i]!;
+    if (!Number.isInteger(x)) return null;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const bits = Math.max(1, Math.ceil(Math.log2(rows + 1)));
+  const scale = 2 ** bits;
+  if ((max - min + 1) * scale > Number.MAX_SAFE_INTEGER) return null;
+  const packed = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) packed[i] = (k[i]! - min) * scale + i;
+  packed.sort();
+  const perm = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) perm[i] = packed[i]! % scale;
+  return perm;
+}
+
 /** True when rows are already in ascending key order. */
 export function isSorted(cmp: RowCompare, rows: number): boolean {
   for (let i = 1; i < rows; i++) if (cmp(i - 1, i) > 0) return false;
@@ -114,6 +139,8 @@ export function sortPermutation(keys: readonly Column[], rows: number): Uint32Ar
   if (only && only.kind === 'numeric' && !(only.data instanceof BigInt64Array || only.data instanceof BigUint64Array)) {
     // Monomorphic fast path: a Float64 copy of the key (exact for every non-64-bit numeric type).
     const k = Float64Array.from(only.data as Float64Array);
+    const packed = packedIntegerSort(k, rows);
+    if (packed) return packed;
     let hasNaN = false;
     for (let i = 0; i < rows; i++) if (k[i] !== k[i]) hasNaN = true;
     if (!hasNaN) return perm.sort((a, b) => k[a]! - k[b]! || a - b);

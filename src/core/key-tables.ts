@@ -50,6 +50,14 @@ export class NumberKeyTable {
     }
   }
 
+  /** Every key inserted so far (NaN included once if seen). */
+  keyList(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.ids.length; i++) if (this.ids[i]! >= 0) out.push(this.keys[i]!);
+    if (this.nanId >= 0) out.push(NaN);
+    return out;
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldIds = this.ids;
