@@ -48,6 +48,7 @@ const { values: opts, positionals } = parseArgs({
     strict: { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
     budget: { type: 'string', default: '1800' },
+    dialect: { type: 'string', default: 'proton' },
   },
 });
 
@@ -86,6 +87,9 @@ function skipReason(text, statements, tags) {
  * @param {number} timeoutMs
  * @returns {Promise<TestResult>}
  */
+/** Set by --dialect (default proton). */
+let dialect = 'proton';
+
 async function runTest(url, test, timeoutMs) {
   const text = readFileSync(test.sqlPath, 'utf8');
   const statements = splitSqlScript(text);
@@ -106,6 +110,10 @@ async function runTest(url, test, timeoutMs) {
     const used = await httpQuery(url, `USE ${database}`, { sessionId, timeoutMs: Math.min(5000, remaining()) });
     isolated = used.ok;
   }
+
+  // Proton's own ports answer in Proton's dialect (bool predicates, lower-case type names); Hadron's
+  // ClickHouse ports default to ClickHouse's, so the session asks for Proton's (--dialect to change).
+  if (dialect !== 'clickhouse') await httpQuery(url, `SET dialect = '${dialect}'`, { sessionId, timeoutMs: Math.min(5000, remaining()) });
 
   let output = '';
   /** @type {string | null} */
@@ -171,6 +179,7 @@ async function main() {
   }
   const filter = opts.filter ? new RegExp(opts.filter) : null;
   const jobs = Math.max(1, Number(opts.jobs) || 2);
+  dialect = opts.dialect === 'clickhouse' ? 'clickhouse' : 'proton';
   const timeoutMs = Math.max(1, Number(opts.timeout) || 10) * 1000;
 
   /** @type {TestCase[]} */

@@ -5,7 +5,8 @@ import { constColumn, materialize, takeColumn } from '../columns/ops.js';
 import { readValue, type Value } from '../columns/values.js';
 import { Block } from '../core/block.js';
 import { DbError } from '../errors/index.js';
-import type { ArgumentInfo, ExecuteContext, FunctionContext, RuntimeLambda } from '../functions/function.js';
+import type { ArgumentInfo, ExecuteContext, FunctionContext, ResolvedFunction, RuntimeLambda } from '../functions/function.js';
+import { isProtonDialect } from '../types/dialect.js';
 import { parseValueText, unescapeChar } from '../types/text-conversion.js';
 import { dataTypeFromAst } from '../types/type-factory.js';
 import type { CompiledExpr } from './compiled-expr.js';
@@ -221,7 +222,8 @@ export class ExpressionCompiler {
         infos.push(c.constant ? { type, constant: { value: c.constant.value } } : { type });
       }
     }
-    const resolved = fn.resolve(infos, this.env.fnCtx);
+    let resolved = fn.resolve(infos, this.env.fnCtx);
+    if (isProtonDialect(this.env.fnCtx.settings) && PROTON_BOOL_RESULTS.has(fn.name)) resolved = asBool(resolved);
     const hasLambda = lambdaSlots.some((s) => s !== undefined);
     const allConst = !hasLambda && compiledArgs.every((c) => c?.constant) && !fn.nonDeterministic;
 
@@ -318,6 +320,20 @@ function memoizePerBlock(c: CompiledExpr): CompiledExpr {
       return col;
     },
   };
+}
+
+/** In Proton, predicates return `bool` (printed true/false) where ClickHouse returns UInt8: same bytes, other type. */
+const PROTON_BOOL_RESULTS = new Set([
+  'equals', 'notEquals', 'less', 'greater', 'lessOrEquals', 'greaterOrEquals', 'and', 'or', 'not', 'xor',
+  'like', 'notLike', 'ilike', 'notILike', 'match', 'isNull', 'isNotNull', 'startsWith', 'endsWith', 'has', 'hasAll',
+  'hasAny', 'empty', 'notEmpty', 'isNaN', 'isFinite', 'isInfinite', 'isValidUTF8', 'isValidJSON', 'JSONHas',
+]);
+
+function asBool(r: ResolvedFunction): ResolvedFunction {
+  const t = r.returnType;
+  if (t.kind === 'UInt8') return { ...r, returnType: T.Bool, execute: r.execute.bind(r) };
+  if (t.kind === 'Nullable' && t.inner.kind === 'UInt8') return { ...r, returnType: nullableType(T.Bool), execute: r.execute.bind(r) };
+  return r;
 }
 
 interface BoundLambda {

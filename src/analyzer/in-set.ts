@@ -6,6 +6,7 @@ import { readValue, type Value } from '../columns/values.js';
 import type { Block } from '../core/block.js';
 import { DbError } from '../errors/index.js';
 import { parseValueText } from '../types/text-conversion.js';
+import { isProtonDialect } from '../types/dialect.js';
 import type { CompiledExpr } from './compiled-expr.js';
 import type { ExpressionCompiler } from './expression-compiler.js';
 
@@ -84,7 +85,7 @@ export function compileInSet(compiler: ExpressionCompiler, e: FunctionExpr, name
 
   const numericFast = ['UInt8', 'UInt16', 'UInt32', 'Int8', 'Int16', 'Int32', 'Float32', 'Float64', 'Date', 'DateTime', 'Date32'].includes(leftType.kind);
   return {
-    type: T.UInt8,
+    type: isProtonDialect(compiler.env.fnCtx.settings) ? T.Bool : T.UInt8,
     name,
     eval: (block, ctx) => {
       const col = materialize(left.eval(block, ctx));

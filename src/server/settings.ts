@@ -40,6 +40,7 @@ export const SETTINGS: readonly SettingDef[] = [
   S('wait_end_of_query', '0', 'Bool', 'Buffer the whole HTTP response before sending'),
   S('send_logs_level', 'fatal', 'String', 'Server log level sent to clients'),
   S('asterisk_include_reserved_columns', '0', 'Bool', 'SELECT * includes reserved columns such as _tp_time'),
+  S('dialect', 'clickhouse', 'String', "'clickhouse' or 'proton': Proton prints predicates as bool (true/false) and type names in lower snake case"),
   S('query_mode', 'table', 'String', "Proton: 'table' makes stream reads historical, 'streaming' unbounded"),
   S('seek_to', '', 'String', "Proton: where a streaming query starts ('earliest', 'latest', a time)"),
   S('enable_positional_arguments', '1', 'Bool', 'GROUP BY / ORDER BY 1 refer to SELECT items'),

@@ -1,3 +1,4 @@
+import { typeNameFor } from '../../types/dialect.js';
 import { type Column, ConstColumn, FixedColumn, NumericColumn, StringColumn } from '../../columns/column.js';
 import { StringBuilder } from '../../columns/builder.js';
 import { concatColumns, materialize, takeColumn } from '../../columns/ops.js';
@@ -354,9 +355,9 @@ const toTypeName: ScalarFunction = {
   category: 'Other',
   description: 'The name of the argument type',
   syntax: 'toTypeName(x)',
-  resolve(args) {
+  resolve(args, ctx) {
     checkArgCount('toTypeName', args, 1);
-    const name = args[0]!.type.name;
+    const name = typeNameFor(args[0]!.type.name, ctx.settings);
     return { returnType: T.String, execute: (_c, rows) => constString1(name, rows) };
   },
 };

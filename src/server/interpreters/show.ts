@@ -9,6 +9,7 @@ import { planFrom } from '../../planner/from-planner.js';
 import { QueryPlanner } from '../../planner/select-planner.js';
 import { quoteString } from '../../sql/index.js';
 import { renderCreateQuery } from '../../catalog/show-create.js';
+import { typeNameFor } from '../../types/dialect.js';
 import { rowsResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
 
 function likeClause(st: ShowStatement, column: string): string {
@@ -76,14 +77,14 @@ export async function describe(ctx: InterpreterContext, st: DescribeStatement): 
       const all = ctx.settings.get('describe_include_reserved') === '1' || ctx.settings.get('asterisk_include_reserved_columns') === '1';
       rows = entry.columns
         .filter((c) => all || !c.hidden)
-        .map((c) => [c.name, c.type.name, c.defaultKind ?? '', c.defaultExpr ?? '', c.comment ?? '', c.codec ?? '', '']);
+        .map((c) => [c.name, typeNameFor(c.type.name, ctx.settings), c.defaultKind ?? '', c.defaultExpr ?? '', c.comment ?? '', c.codec ?? '', '']);
     } else {
       const planned = await planFrom(st.from, ctx.planner, new Map(), (q, c) => new QueryPlanner(ctx.planner).plan(q, c, false));
-      rows = planned.node.header.map((c) => [c.name, c.type.name, '', '', '', '', '']);
+      rows = planned.node.header.map((c) => [c.name, typeNameFor(c.type.name, ctx.settings), '', '', '', '', '']);
     }
   } else {
     const planned = await planFrom(st.from, ctx.planner, new Map(), (q, c) => new QueryPlanner(ctx.planner).plan(q, c, false));
-    rows = planned.node.header.map((c) => [c.name, c.type.name, '', '', '', '', '']);
+    rows = planned.node.header.map((c) => [c.name, typeNameFor(c.type.name, ctx.settings), '', '', '', '', '']);
   }
   const names = ['name', 'type', 'default_type', 'default_expression', 'comment', 'codec_expression', 'ttl_expression'];
   const header = names.map((name) => ({ name, type: T.String }));

@@ -68,16 +68,8 @@ export class PartReader {
       }
       return;
     }
+    // Column files are opened on the first block the cache does not hold.
     const files = new Map<string, promises.FileHandle>();
-    try {
-      for (const c of columns) {
-        const cm = meta.columns.find((m) => m.name === c.name);
-        if (cm && !files.has(cm.name)) files.set(cm.name, await fsp.open(path.join(this.dir, cm.file), 'r'));
-      }
-    } catch (e) {
-      for (const f of files.values()) await f.close();
-      throw fsError(e, `cannot open part ${meta.name}`);
-    }
     try {
       const perBlock = meta.blockRows / meta.granuleRows;
       const blocks = Math.ceil(meta.rows / meta.blockRows);
@@ -124,7 +116,16 @@ export class PartReader {
     const start = cm.marks[b]!;
     const length = cm.marks[b + 1]! - start;
     const where = `part ${this.meta.name}, column ${c.name}, block ${b}`;
-    const raw = await readAt(files.get(cm.name)!, start, length);
+    let fh = files.get(cm.name);
+    if (!fh) {
+      try {
+        fh = await fsp.open(path.join(this.dir, cm.file), 'r');
+      } catch (e) {
+        throw fsError(e, `cannot open part ${this.meta.name}`);
+      }
+      files.set(cm.name, fh);
+    }
+    const raw = await readAt(fh, start, length);
     if (raw.length !== length) throw new DbError('CORRUPTED_DATA', `${where}: file is truncated`);
     const col = decodeColumn(decompressBlock(raw, 0, length, where));
     if (col.length !== rows) throw new DbError('CORRUPTED_DATA', `${where}: ${col.length} rows, expected ${rows}`);
