@@ -77,6 +77,8 @@ export class FunctionRegistry {
     for (const n of [name, ...aliases]) {
       const snake = toSnakeCase(n);
       if (snake !== n) names.add(snake);
+      // Proton keeps the date-format letters as written: `to_YYYYMM`, `to_YYYYMMDDhhmmss`.
+      if (/^to[A-Z]*YYYY/.test(n)) names.add(n.replace(/^to/, 'to_'));
     }
     for (const n of names) {
       const existing = this.exact.get(n);

@@ -318,7 +318,7 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
       }
       residual.push(c);
     }
-    if (!leftKeys.length && kind !== 'CROSS' && !item.comma) {
+    if (!leftKeys.length && kind !== 'CROSS' && !item.comma && !(kind === 'INNER' && residual.length)) {
       throw new DbError('INVALID_JOIN_ON_EXPRESSION', `Cannot determine join keys in JOIN ON expression ${exprName(item.on)}`);
     }
   }
@@ -332,7 +332,8 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
   }
   const residualExpr: Expr | undefined = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : { kind: 'function', name: 'and', args: residual };
   const node = new HashJoinNode(left.node, right.node, {
-    kind: item.comma ? 'CROSS' : kind,
+    // An INNER join without equalities (`ON a.x = b.x OR …`) runs as a nested loop filtered by the condition.
+    kind: item.comma || (kind === 'INNER' && !leftKeys.length) ? 'CROSS' : kind,
     strictness: item.strictness ?? 'ALL',
     leftKeys,
     rightKeys,

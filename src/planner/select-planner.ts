@@ -171,6 +171,10 @@ export class QueryPlanner {
       items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)), alias: item.alias });
     }
     if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
+    // `AS` anywhere in an expression defines a query-wide alias (`has([0 AS x], x)`).
+    for (const root of [...q.columns, q.where, q.prewhere, q.having, ...(q.groupBy ?? []), ...(q.orderBy ?? []).map((o) => o.expr)]) {
+      if (root) collectNestedAliases(root, aliases, true);
+    }
 
     const allExprs: (Expr | undefined)[] = [
       ...items.map((i) => i.expr),
@@ -362,6 +366,12 @@ export class QueryPlanner {
     const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
     return { name: exprName(call), fn, args };
   }
+}
+
+function collectNestedAliases(e: Expr, aliases: Map<string, Expr>, top: boolean): void {
+  if (!top && e.alias && !aliases.has(e.alias)) aliases.set(e.alias, stripAlias(e));
+  if (e.kind === 'function') for (const a of e.args) collectNestedAliases(a, aliases, false);
+  else if (e.kind === 'lambda') collectNestedAliases(e.body, aliases, false);
 }
 
 /** Runs its child with a smaller preferred block size. */
