@@ -2,7 +2,10 @@ import type { Expr, FunctionExpr, Query, SubqueryExpr } from '../sql/ast.js';
 import type { FunctionLookup } from '../analyzer/function-lookup.js';
 import { exprName } from '../analyzer/column-name.js';
 
-/** Walks an expression, following aliases (once each) like the compiler does. */
+/**
+ * Walks an expression, following aliases like the compiler does. Each alias is walked once per walk: every
+ * caller collects into a set, and walking `a + a AS b, b + b AS c, …` again per reference would be exponential.
+ */
 function walk(e: Expr, aliases: ReadonlyMap<string, Expr>, visit: (e: Expr) => boolean, seen = new Set<string>()): void {
   if (!visit(e)) return;
   switch (e.kind) {
@@ -12,7 +15,6 @@ function walk(e: Expr, aliases: ReadonlyMap<string, Expr>, visit: (e: Expr) => b
         if (a && !seen.has(e.parts[0]!) && !(a.kind === 'identifier' && a.parts.join('.') === e.parts[0])) {
           seen.add(e.parts[0]!);
           walk(a, aliases, visit, seen);
-          seen.delete(e.parts[0]!);
         }
       }
       return;

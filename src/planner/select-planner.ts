@@ -185,6 +185,7 @@ export class QueryPlanner {
       ...(q.orderBy ?? []).map((o) => o.expr),
       ...(q.limitBy?.by ?? []),
     ];
+    checkExpandedSize(allExprs, aliases);
     const subqueries = await this.evalSubqueries(allExprs, aliases, ctes);
     const cenv = this.compileEnv(subqueries);
 
@@ -365,6 +366,41 @@ export class QueryPlanner {
     const params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
     const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
     return { name: exprName(call), fn, args };
+  }
+}
+
+/** ClickHouse's max_expanded_ast_elements: the size of the query with every alias substituted. */
+const MAX_EXPANDED_AST_ELEMENTS = 500_000;
+
+function checkExpandedSize(exprs: readonly (Expr | undefined)[], aliases: ReadonlyMap<string, Expr>): void {
+  const memo = new Map<string, number>();
+  const size = (e: Expr, expanding: Set<string>): number => {
+    switch (e.kind) {
+      case 'identifier': {
+        const name = e.parts.length === 1 ? e.parts[0]! : undefined;
+        const a = name !== undefined ? aliases.get(name) : undefined;
+        if (!a || expanding.has(name!)) return 1;
+        let n = memo.get(name!);
+        if (n === undefined) {
+          expanding.add(name!);
+          n = size(a, expanding);
+          expanding.delete(name!);
+          memo.set(name!, n);
+        }
+        return n;
+      }
+      case 'function':
+        return e.args.reduce((s, a) => Math.min(Number.MAX_SAFE_INTEGER, s + size(a, expanding)), 1);
+      case 'lambda':
+        return 1 + size(e.body, expanding);
+      default:
+        return 1;
+    }
+  };
+  let total = 0;
+  for (const e of exprs) if (e) total += size(e, new Set());
+  if (total > MAX_EXPANDED_AST_ELEMENTS) {
+    throw new DbError('TOO_BIG_AST', `AST is too big (after expansion of aliases). Maximum: ${MAX_EXPANDED_AST_ELEMENTS}`);
   }
 }
 
