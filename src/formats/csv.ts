@@ -1,3 +1,4 @@
+import { typeNameFor } from '../types/dialect.js';
 import type { Header } from '../core/block.js';
 import type { FormatOptions, OutputFormat } from './format.js';
 import { settingBool, settingChar } from './settings.js';
@@ -31,7 +32,7 @@ function csvFormat(name: string, withNames: boolean, withTypes: boolean): Output
           withNames || withTypes
             ? (out: TextOutput, h: Header) => {
                 if (withNames) line(out, h.map((c) => c.name));
-                if (withTypes) line(out, h.map((c) => c.type.name));
+                if (withTypes) line(out, h.map((c) => typeNameFor(c.type.name, options.settings)));
               }
             : undefined,
       });

@@ -1,3 +1,4 @@
+import { typeNameFor } from '../types/dialect.js';
 import type { Header } from '../core/block.js';
 import type { FormatOptions, OutputFormat } from './format.js';
 import { settingBool } from './settings.js';
@@ -76,7 +77,7 @@ function compactEachRow(name: string, strings: boolean, withNames: boolean, with
           withNames || withTypes
             ? (out: TextOutput, h: Header) => {
                 if (withNames) line(out, h.map((c) => c.name));
-                if (withTypes) line(out, h.map((c) => c.type.name));
+                if (withTypes) line(out, h.map((c) => typeNameFor(c.type.name, options.settings)));
               }
             : undefined,
       });

@@ -1,3 +1,4 @@
+import { typeNameFor } from '../types/dialect.js';
 import type { Block, Header } from '../core/block.js';
 import type { FormatOptions, OutputFormat, OutputWriter, ResultStatistics } from './format.js';
 import { textWriterSettings } from './settings.js';
@@ -30,14 +31,16 @@ class JsonWriter implements OutputWriter {
     this.factory = new CellWriterFactory(textWriterSettings(options, 'ᴺᵁᴸᴸ'));
     const slash = this.factory.settings.escapeForwardSlashes;
     this.names = header.map((c) => quoteJson(c.name, slash));
+    this.typeNames = header.map((c) => typeNameFor(c.type.name, options.settings));
   }
+  private readonly typeNames: string[];
 
   writePrefix(): void {
     const out = this.out;
     out.ascii('{\n\t"meta":\n\t[\n');
     const slash = this.factory.settings.escapeForwardSlashes;
     this.header.forEach((c, k) => {
-      out.text(`\t\t{\n\t\t\t"name": ${this.names[k]},\n\t\t\t"type": ${quoteJson(c.type.name, slash)}\n\t\t}${k + 1 < this.header.length ? ',' : ''}\n`);
+      out.text(`\t\t{\n\t\t\t"name": ${this.names[k]},\n\t\t\t"type": ${quoteJson(this.typeNames[k]!, slash)}\n\t\t}${k + 1 < this.header.length ? ',' : ''}\n`);
     });
     out.ascii('\t],\n\n\t"data":\n\t[\n');
   }

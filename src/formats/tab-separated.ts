@@ -1,3 +1,4 @@
+import { typeNameFor } from '../types/dialect.js';
 import type { Header } from '../core/block.js';
 import type { OutputFormat } from './format.js';
 import { RowTextWriter, type RowLayout } from './text/row-text-output.js';
@@ -6,7 +7,7 @@ import { utf8, writeEscaped } from './text/escape.js';
 
 /** TabSeparated output family: values escaped (`\t \n \\ \0 \b \f \r \'`), NULL as `\N`; Raw variants unescaped. */
 
-function headerLines(withNames: boolean, withTypes: boolean, raw: boolean) {
+function headerLines(withNames: boolean, withTypes: boolean, raw: boolean, settings: ReadonlyMap<string, string>) {
   return (out: TextOutput, header: Header): void => {
     const line = (items: string[]) => {
       items.forEach((s, k) => {
@@ -18,26 +19,25 @@ function headerLines(withNames: boolean, withTypes: boolean, raw: boolean) {
       out.byte(10);
     };
     if (withNames) line(header.map((c) => c.name));
-    if (withTypes) line(header.map((c) => c.type.name));
+    if (withTypes) line(header.map((c) => typeNameFor(c.type.name, settings)));
   };
 }
 
-function tsvLayout(raw: boolean, withNames: boolean, withTypes: boolean): RowLayout {
+function tsvLayout(raw: boolean, withNames: boolean, withTypes: boolean, settings: ReadonlyMap<string, string>): RowLayout {
   return {
     style: raw ? 'tsvRaw' : 'tsv',
     fieldPrefix: (k) => (k ? '\t' : ''),
     rowEnd: '\n',
-    prefix: withNames || withTypes ? headerLines(withNames, withTypes, raw) : undefined,
+    prefix: withNames || withTypes ? headerLines(withNames, withTypes, raw, settings) : undefined,
     showTotals: true,
   };
 }
 
 function tsvFormat(name: string, raw: boolean, withNames: boolean, withTypes: boolean): OutputFormat {
-  const layout = tsvLayout(raw, withNames, withTypes);
   return {
     name,
     contentType: 'text/tab-separated-values; charset=UTF-8',
-    createWriter: (header, options, sink) => new RowTextWriter(header, options, sink, layout),
+    createWriter: (header, options, sink) => new RowTextWriter(header, options, sink, tsvLayout(raw, withNames, withTypes, options.settings)),
   };
 }
 

@@ -351,7 +351,7 @@ export class QueryPlanner {
   private constNumber(e: Expr, clause: string): number {
     const [v] = constantArgs(this.env, [e]);
     const n = typeof v === 'bigint' ? Number(v) : (v as number);
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
       throw new DbError(clause.startsWith('LIMIT') || clause === 'OFFSET' ? 'INVALID_LIMIT_EXPRESSION' : 'BAD_ARGUMENTS', `${clause} must be a non-negative constant number, got ${String(v)}`);
     }
     return Math.floor(n);

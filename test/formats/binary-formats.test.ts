@@ -14,7 +14,8 @@ function rows(blocks: Block[]) {
 
 describe('binary formats round trip every type', () => {
   for (const format of ['RowBinary', 'RowBinaryWithNames', 'RowBinaryWithNamesAndTypes', 'Native']) {
-    for (const settings of format === 'Native' ? [{}, { client_protocol_version: '54460' }, { client_protocol_version: '54405' }] : [{}]) {
+    const variants: Record<string, string>[] = format === 'Native' ? [{}, { client_protocol_version: '54460' }, { client_protocol_version: '54405' }] : [{}];
+    for (const settings of variants) {
       it(`${format} ${JSON.stringify(settings)}`, () => {
         const bytes = renderOutputBytes(format, header, [block, block], { settings });
         const whole = parseInput(format, header, bytes, { settings });

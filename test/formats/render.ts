@@ -13,7 +13,9 @@ export function renderOutputBytes(format: string, header: Header, blocks: Block[
   const chunks: Uint8Array[] = [];
   const w = getOutputFormat(format).createWriter(
     header,
-    { timezone: o.timezone ?? 'UTC', settings: new Map(Object.entries(o.settings ?? {})) },
+    // The golden texts come from ClickHouse 18.16, which always prints decimal trailing zeros (the modern
+    // default, which Hadron follows, is output_format_decimal_trailing_zeros = 0).
+    { timezone: o.timezone ?? 'UTC', settings: new Map(Object.entries({ output_format_decimal_trailing_zeros: '1', ...(o.settings ?? {}) })) },
     (c) => chunks.push(c.slice()),
   );
   w.writePrefix();
@@ -44,6 +46,7 @@ export function parseInput(
   const out: Block[] = [];
   const step = o.chunkSize ?? bytes.length;
   for (let i = 0; i < bytes.length; i += Math.max(1, step)) out.push(...r.push(bytes.subarray(i, i + Math.max(1, step))));
-  out.push(...r.end());
+  // Text and binary readers finish synchronously; only Parquet's end() is asynchronous.
+  out.push(...(r.end() as Block[]));
   return out;
 }

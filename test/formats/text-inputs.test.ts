@@ -59,7 +59,7 @@ describe('Values input', () => {
         return text.startsWith('1 +') ? 2 : 1000;
       },
     } as never);
-    const out = [...r.push(new TextEncoder().encode("(1 + 1, now()), (3, toDateTime('2020-01-01 00:00:00'))")), ...r.end()];
+    const out = [...r.push(new TextEncoder().encode("(1 + 1, now()), (3, toDateTime('2020-01-01 00:00:00'))")), ...(r.end() as Block[])];
     expect(rows(out)).toEqual([
       [2, 1000],
       [3, 1000],
@@ -79,7 +79,7 @@ describe('Values input', () => {
     const r = getInputFormat('Values').createReader(h('a Int32, s String'), { timezone: 'UTC', settings: new Map(), blockRows: 10 });
     expect(r.push(new TextEncoder().encode("(1, 'ab"))).toEqual([]);
     expect(r.push(new TextEncoder().encode("c'), (2, 'd')")).flatMap((b) => b.toRows())).toEqual([]);
-    expect(rows(r.end())).toEqual([
+    expect(rows(r.end() as Block[])).toEqual([
       [1, 'abc'],
       [2, 'd'],
     ]);

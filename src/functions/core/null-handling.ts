@@ -8,7 +8,8 @@ import { constNull, NULLABLE_NOTHING, nothingNulls } from './columns.js';
  * ClickHouse's default implementation for NULLs (useDefaultImplementationForNulls): Nullable arguments
  * are stripped before the function resolves; it computes over the inner values (NULL rows carry the
  * type's default); the result is Nullable with the OR of the argument null maps. A NULL constant
- * argument (type Nullable(Nothing) or a constant NULL) makes the result a NULL of Nullable(Nothing).
+ * argument makes the result NULL: of Nullable(Nothing) for a bare NULL, else of the Nullable of the type
+ * the function gives over the inner argument types.
  */
 export function withDefaultNulls(fn: ScalarFunction): ScalarFunction {
   if (fn.handlesNulls) return fn;
@@ -27,7 +28,23 @@ export function withDefaultNulls(fn: ScalarFunction): ScalarFunction {
         }
       }
       if (nullConstant) {
-        // Still resolve over the inner types so that argument errors surface; the result is NULL.
+        // A NULL constant argument makes the result NULL, but its type still comes from the inner argument
+        // types: CAST(NULL AS Nullable(UInt8)) + 1 is Nullable(UInt16). Only a Nothing argument (a bare NULL)
+        // gives Nullable(Nothing).
+        const bareNull = args.some((a) => !a.lambda && (a.type.kind === 'Nothing' || (a.type.kind === 'Nullable' && a.type.inner.kind === 'Nothing')));
+        if (!bareNull) {
+          let innerType: DataType | undefined;
+          try {
+            const stripped: ArgumentInfo[] = args.map((a) => (a.type.kind === 'Nullable' ? { ...a, type: removeNullable(a.type) } : a));
+            innerType = resolveInner(stripped, ctx).returnType;
+          } catch {
+            innerType = undefined;
+          }
+          if (innerType && canBeInsideNullable(innerType)) {
+            const rt = nullableType(innerType);
+            return { returnType: rt, execute: (_cols, rows) => constNull(rt, rows) };
+          }
+        }
         return { returnType: NULLABLE_NOTHING, execute: (_cols, rows) => nothingNulls(rows) };
       }
       if (!anyNullable) return resolveInner(args, ctx);

@@ -534,7 +534,7 @@ const arrayReduce = arrayRow('arrayReduce', "Applies an aggregate function to th
   };
 });
 
-function parseAggregateCall(text: string): { name: string; params: Value[] } {
+export function parseAggregateCall(text: string): { name: string; params: Value[] } {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$/.exec(text);
   if (!m) throw new DbError('BAD_ARGUMENTS', `Illegal aggregate function name ${text}`);
   const params = m[2] ? m[2].split(',').map((p) => {

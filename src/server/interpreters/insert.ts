@@ -32,6 +32,11 @@ function insertHeader(entry: TableEntry, names: readonly string[] | undefined): 
       .filter((c) => !c.hidden && c.defaultKind !== 'MATERIALIZED' && c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL')
       .map((c) => ({ name: c.name, type: c.type }));
   }
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new DbError('DUPLICATE_COLUMN', `Column ${n} in INSERT is specified more than once`);
+    seen.add(n);
+  }
   return names.map((n) => {
     const c = entry.columns.find((x) => x.name === n);
     if (!c) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `No such column ${n} in table ${entry.database}.${entry.name}`);

@@ -5,8 +5,11 @@ import { httpStatusOfErrorCode } from '../../../protocols/http/http-status.js';
 import { chooseResponseEncoding } from '../../../protocols/http/response-encoding.js';
 
 describe('chooseResponseEncoding', () => {
-  it('follows ClickHouse preference order', () => {
-    expect(chooseResponseEncoding('gzip, deflate, br, zstd')).toBe('zstd');
+  it('prefers lz4, br, gzip, deflate, and zstd only when nothing else is accepted', () => {
+    // Hadron's zstd writes one frame per flush on streamed responses, which clickhouse-connect rejects.
+    expect(chooseResponseEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(chooseResponseEncoding('lz4, zstd, br, gzip, deflate')).toBe('lz4');
+    expect(chooseResponseEncoding('zstd')).toBe('zstd');
     expect(chooseResponseEncoding('gzip, deflate, br')).toBe('br');
     expect(chooseResponseEncoding('deflate, gzip')).toBe('gzip');
     expect(chooseResponseEncoding('deflate')).toBe('deflate');
