@@ -103,6 +103,9 @@ export class SessionImpl implements Session {
         server: this.engine.serverFacts,
       };
       const maxTime = settingNumber(settings, 'max_execution_time', 0);
+      if (settings.has('max_block_size') && settingNumber(settings, 'max_block_size', 1) <= 0) {
+        throw new DbError('PARAMETER_OUT_OF_BOUND', 'Setting max_block_size cannot be zero');
+      }
       const qctx: QueryContext = {
         queryId,
         signal: controller.signal,

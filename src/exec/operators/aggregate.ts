@@ -9,7 +9,8 @@ import { removeLowCardinality, type DataType } from '../../types/data-type.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { valueKey } from '../../analyzer/in-set.js';
 import { BytesKeyTable, NumberKeyTable } from '../../core/key-tables.js';
-import { checkCancelled, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import { checkCancelled, settingNumber, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import { DbError } from '../../errors/index.js';
 import { predicateMask } from './filter.js';
 
 export interface AggregateSpec {
@@ -163,6 +164,7 @@ export class AggregateNode implements PlanNode {
     }
 
     const index = makeGroupIndex(this.keys.map((k) => k.type));
+    const maxGroups = settingNumber(ctx.settings, 'max_rows_to_group_by', 0);
     let ids = new Uint32Array(0);
     let n = 0;
     for await (const block of this.input.run(ctx)) {
@@ -172,6 +174,9 @@ export class AggregateNode implements PlanNode {
       if (ids.length < rows) ids = new Uint32Array(rows);
       const groupIds = ids.subarray(0, rows);
       index.assign(this.keys.map((k) => k.eval(block, ctx.fn)), rows, groupIds);
+      if (maxGroups > 0 && index.size > maxGroups && ctx.settings.get('group_by_overflow_mode') !== 'any') {
+        throw new DbError('TOO_MANY_ROWS', `Limit for rows (controlled by 'max_rows_to_group_by' setting) exceeded: has ${index.size} rows, maximum: ${maxGroups}`);
+      }
       for (let j = 0; j < this.aggregates.length; j++) {
         const args = this.aggregates[j]!.args.map((a) => a.eval(block, ctx.fn));
         states[j]!.resize(index.size);

@@ -64,9 +64,16 @@ export class ArrayJoinNode implements PlanNode {
           elemIdx[k++] = j;
         }
       }
-      const cols: Column[] = block.columns.map((c) => takeColumn(c, rowIdx));
-      arrays.forEach((a, i) => cols.push(gatherElements(a.inner, elemIdx, this.header[width + i]!.type)));
-      if (total) yield new Block(this.header, cols, total);
+      // Emitted in blocks of the usual size: a few long arrays must not make one enormous block.
+      for (let start = 0; start < total; start += ctx.blockRows) {
+        checkCancelled(ctx);
+        const end = Math.min(total, start + ctx.blockRows);
+        const rowPart = rowIdx.subarray(start, end);
+        const elemPart = elemIdx.subarray(start, end);
+        const cols: Column[] = block.columns.map((c) => takeColumn(c, rowPart));
+        arrays.forEach((a, i) => cols.push(gatherElements(a.inner, elemPart, this.header[width + i]!.type)));
+        yield new Block(this.header, cols, end - start);
+      }
     }
   }
 }

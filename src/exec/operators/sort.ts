@@ -4,7 +4,8 @@ import { materialize } from '../../columns/ops.js';
 import { readValue } from '../../columns/values.js';
 import type { DataType } from '../../types/data-type.js';
 import type { PlanNode } from '../../planner/plan-node.js';
-import { checkCancelled, type QueryContext } from '../query-context.js';
+import { checkCancelled, settingNumber, type QueryContext } from '../query-context.js';
+import { DbError } from '../../errors/index.js';
 
 export interface SortKey {
   readonly column: number;
@@ -138,6 +139,10 @@ export class SortNode implements PlanNode {
       if (!b.rows) continue;
       blocks.push(b.materialized());
       rows += b.rows;
+      const maxRows = settingNumber(ctx.settings, 'max_rows_to_sort', 0);
+      if (maxRows > 0 && rows > maxRows && ctx.settings.get('sort_overflow_mode') !== 'break') {
+        throw new DbError('TOO_MANY_ROWS_OR_BYTES', `Limit for rows to sort exceeded: ${rows} rows, maximum: ${maxRows}`);
+      }
       // Top-N: periodically shrink to the best `limit` rows.
       if (this.limit !== undefined && rows > Math.max(this.limit * 4, 65536)) {
         const all = concatBlocks(this.header, blocks);

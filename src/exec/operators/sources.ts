@@ -2,7 +2,8 @@ import { Block, type Header } from '../../core/block.js';
 import { T } from '../../types/data-type.js';
 import { NumericColumn } from '../../columns/column.js';
 import type { PlanNode } from '../../planner/plan-node.js';
-import { checkCancelled, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import { checkCancelled, settingNumber, yieldToEventLoop, type QueryContext } from '../query-context.js';
+import { DbError } from '../../errors/index.js';
 import type { ReadOptions, TableStorage } from '../../storage/table-storage.js';
 import { columnByteSize } from '../../columns/ops.js';
 
@@ -41,7 +42,7 @@ export class NumbersSource implements PlanNode {
       ctx.progress.readRows += n;
       ctx.progress.readBytes += n * 8;
       yield new Block(this.header, [col], n);
-      if (produced % (blockRows * 16) === 0) await yieldToEventLoop();
+      await yieldToEventLoop();
     }
   }
 }
@@ -100,6 +101,10 @@ export class StorageScan implements PlanNode {
     for await (const b of this.storage.read({ ...this.options, signal: ctx.signal, blockRows: ctx.blockRows })) {
       checkCancelled(ctx);
       ctx.progress.readRows += b.rows;
+      const maxRead = settingNumber(ctx.settings, 'max_rows_to_read', 0);
+      if (maxRead > 0 && ctx.progress.readRows > maxRead && ctx.settings.get('read_overflow_mode') !== 'break') {
+        throw new DbError('TOO_MANY_ROWS', `Limit for rows (controlled by 'max_rows_to_read' setting) exceeded, max rows: ${maxRead}, current rows: ${ctx.progress.readRows}`);
+      }
       let bytes = 0;
       for (const c of b.columns) bytes += columnByteSize(c);
       ctx.progress.readBytes += bytes;
