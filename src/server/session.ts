@@ -116,7 +116,8 @@ export class SessionImpl implements Session {
         blockRows: Math.max(1, Math.min(settingNumber(settings, 'max_block_size', 65409), 1 << 20)),
         startMs: running.startMs,
         maxMemory: settingNumber(settings, 'max_memory_usage', 0),
-        rssAtStart: process.memoryUsage.rss(),
+        // Reading RSS costs a system call: only queries with a memory limit need the baseline.
+        rssAtStart: settingNumber(settings, 'max_memory_usage', 0) > 0 ? process.memoryUsage.rss() : 0,
       };
       const extras: QueryExtras = {};
       const ictx = this.interpreterContext(request, qctx, fn, settings);
