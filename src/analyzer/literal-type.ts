@@ -1,5 +1,5 @@
 import type { LiteralValue } from '../sql/ast.js';
-import { type DataType, T, arrayType, nullableType, tupleType } from '../types/data-type.js';
+import { type DataType, T, arrayType, nullableType } from '../types/data-type.js';
 import { leastSupertype } from '../types/supertype.js';
 import type { Value } from '../columns/values.js';
 
@@ -48,5 +48,3 @@ export function literalValue(v: LiteralValue, type: DataType): Value {
   if (typeof v === 'bigint') return Number(v);
   return v as Value;
 }
-
-export { tupleType };

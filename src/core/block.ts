@@ -2,6 +2,7 @@ import type { DataType } from '../types/data-type.js';
 import type { Column } from '../columns/column.js';
 import { columnByteSize, concatColumns, filterColumn, materialize, sliceColumn, takeColumn } from '../columns/ops.js';
 import { columnValues, type Value } from '../columns/values.js';
+import { createBuilder } from '../columns/builder.js';
 
 export interface ColumnInfo {
   readonly name: string;
@@ -23,12 +24,7 @@ export class Block {
   ) {}
 
   static empty(header: Header): Block {
-    return new Block(header, [], 0).withEmptyColumns();
-  }
-
-  private withEmptyColumns(): Block {
-    // Lazily imported to keep block.ts free of builder logic in hot paths.
-    return new Block(this.header, this.header.map((c) => emptyColumn(c.type)), 0);
+    return new Block(header, header.map((c) => emptyColumn(c.type)), 0);
   }
 
   get byteSize(): number {
@@ -94,7 +90,6 @@ export function concatBlocks(header: Header, blocks: Block[]): Block {
   );
 }
 
-import { createBuilder } from '../columns/builder.js';
 function emptyColumn(type: DataType): Column {
   return createBuilder(type, 1).build();
 }

@@ -1,4 +1,4 @@
-import type { Expr, FunctionExpr, Query, SubqueryExpr } from '../sql/ast.js';
+import type { Expr, FunctionExpr, SubqueryExpr } from '../sql/ast.js';
 import type { FunctionLookup } from '../analyzer/function-lookup.js';
 import { exprName } from '../analyzer/column-name.js';
 
@@ -92,4 +92,3 @@ export function collectSubqueries(exprs: readonly (Expr | undefined)[], aliases:
   return out;
 }
 
-export type { Query };

@@ -232,7 +232,6 @@ export class QueryPlanner {
       const keyEnv = { ...cenv, aggregateContext: 'in GROUP BY' };
       const keys = groupBy.map((g) => compileExpression(keyEnv, sc, g));
       const aggregates = aggCalls.map((call) => this.resolveAggregate(call, cenv, sc));
-      let totals: Block | undefined;
       // The post-aggregation scope: key columns also answer to their source column's name (`GROUP BY t.a` → `a`).
       const postHeader = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
       const columns: ScopeColumn[] = postHeader.map((c, index) => {
@@ -248,9 +247,9 @@ export class QueryPlanner {
         withTotals: !!q.withTotals,
         modifier: q.groupByModifier === 'ROLLUP' || q.groupByModifier === 'CUBE' ? q.groupByModifier : undefined,
         groupingSets,
-        onTotals: top ? (b) => (this.extras.totals = b) : (b) => (totals = b),
+        // Totals of a subquery are dropped, as ClickHouse does; only the outer query reports them.
+        onTotals: top ? (b) => (this.extras.totals = b) : undefined,
       });
-      void totals;
 
     }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Query, Statement } from '../sql/ast.js';
-import { parseStatement, formatStatement } from '../sql/index.js';
+import { formatExpr, formatStatement, parseStatement } from '../sql/index.js';
 import { DbError, toDbError } from '../errors/index.js';
 import { Block } from '../core/block.js';
 import { columnFromValues } from '../columns/builder.js';
@@ -15,7 +15,7 @@ import type { PlannerEnv } from '../planner/planner-env.js';
 import { systemTable } from '../catalog/system/system-tables.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import type { ClientInfo, QueryRequest, QueryResult, Session } from './session-api.js';
-import { checkSetting, settingDef } from './settings.js';
+import { checkSetting } from './settings.js';
 import { newProgress, type RunningQuery } from './query-registry.js';
 import type { Engine } from './engine.js';
 import { noResult, rowsResult, type InterpreterContext, type StatementResult } from './interpreters/interpreter-context.js';
@@ -276,7 +276,7 @@ export class SessionImpl implements Session {
         return rowsResult(header, [new Block(header, [columnFromValues(T.String, lines)], lines.length)]);
       }
       case 'kill_query': {
-        const node = await new QueryPlanner(ctx.planner).plan(parseStatement(`SELECT query_id FROM system.processes WHERE ${formatWhere(st.where)}`) as Query);
+        const node = await new QueryPlanner(ctx.planner).plan(parseStatement(`SELECT query_id FROM system.processes WHERE ${formatExpr(st.where)}`) as Query);
         const ids: string[] = [];
         for await (const b of node.run(ctx.query)) for (const r of b.toRows()) ids.push(r[0] as string);
         for (const id of ids) if (id !== ctx.query.queryId) this.engine.queries.cancel(id);
@@ -301,10 +301,6 @@ export class SessionImpl implements Session {
   }
 }
 
-import { formatExpr } from '../sql/index.js';
-function formatWhere(e: Parameters<typeof formatExpr>[0]): string {
-  return formatExpr(e);
-}
 
 async function* drain(blocks: AsyncIterable<Block>, finish: () => void): AsyncIterable<Block> {
   try {
@@ -316,4 +312,3 @@ async function* drain(blocks: AsyncIterable<Block>, finish: () => void): AsyncIt
   }
 }
 
-export { settingDef };

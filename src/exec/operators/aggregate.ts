@@ -1,8 +1,8 @@
 import { Block, type Header } from '../../core/block.js';
 import type { CompiledExpr } from '../../analyzer/compiled-expr.js';
 import { type Column, StringColumn } from '../../columns/column.js';
-import { createBuilder, NumericBuilder, StringBuilder, type ColumnBuilder } from '../../columns/builder.js';
-import { materialize, sliceColumn, takeColumn } from '../../columns/ops.js';
+import { createBuilder, NumericBuilder, type ColumnBuilder } from '../../columns/builder.js';
+import { materialize, takeColumn } from '../../columns/ops.js';
 import { readValue } from '../../columns/values.js';
 import type { AggregateFunction, AggregateStates } from '../../functions/function.js';
 import { removeLowCardinality, type DataType } from '../../types/data-type.js';
@@ -264,4 +264,3 @@ function repeatDefault(type: DataType, n: number): Column {
   return takeColumn(defaultOne(type), new Uint32Array(n));
 }
 
-export { sliceColumn, StringBuilder };

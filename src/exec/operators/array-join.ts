@@ -5,6 +5,7 @@ import { createBuilder } from '../../columns/builder.js';
 import { concatColumns, materialize, takeColumn } from '../../columns/ops.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { DbError } from '../../errors/index.js';
+import { tupleType, type DataType, type MapType } from '../../types/data-type.js';
 import { checkCancelled, type QueryContext } from '../query-context.js';
 
 /**
@@ -78,7 +79,7 @@ export class ArrayJoinNode implements PlanNode {
   }
 }
 
-function gatherElements(inner: Column, idx: Int32Array, type: import('../../types/data-type.js').DataType): Column {
+function gatherElements(inner: Column, idx: Int32Array, type: DataType): Column {
   let missing = false;
   for (let i = 0; i < idx.length; i++) if (idx[i]! < 0) missing = true;
   if (!missing) return takeColumn(inner, idx);
@@ -89,7 +90,6 @@ function gatherElements(inner: Column, idx: Int32Array, type: import('../../type
   return takeColumn(src, Int32Array.from(idx, (x) => (x < 0 ? def : x)));
 }
 
-import { tupleType, type MapType } from '../../types/data-type.js';
 function mapEntry(t: MapType) {
   return tupleType([t.key, t.value]);
 }

@@ -3,7 +3,7 @@ import type { CompiledExpr } from '../../analyzer/compiled-expr.js';
 import type { Column } from '../../columns/column.js';
 import { NullableColumn } from '../../columns/column.js';
 import { createBuilder } from '../../columns/builder.js';
-import { materialize, takeColumn } from '../../columns/ops.js';
+import { concatColumns, materialize, takeColumn } from '../../columns/ops.js';
 import { readValue } from '../../columns/values.js';
 import { valueKey } from '../../analyzer/in-set.js';
 import type { JoinKind, JoinStrictness } from '../../sql/ast.js';
@@ -211,7 +211,6 @@ function gatherOptional(col: Column, idx: Int32Array, outType: DataType, wrapNul
   return wrapNullable ? new NullableColumn(nulls, taken) : taken;
 }
 
-import { concatColumns } from '../../columns/ops.js';
 function appendRow(col: Column, one: Column): Column {
   return concatColumns([materialize(col), one]);
 }

@@ -345,4 +345,3 @@ export async function deleteRows(ctx: InterpreterContext, entry: TableEntry, whe
   });
 }
 
-export { RESERVED_TIME, formatStatement };

@@ -1,5 +1,4 @@
 import type { DescribeStatement, ExistsStatement, ShowStatement } from '../../sql/ast.js';
-import { parseStatement } from '../../sql/index.js';
 import { DbError } from '../../errors/index.js';
 import { Block } from '../../core/block.js';
 import { columnFromValues } from '../../columns/builder.js';
@@ -102,5 +101,3 @@ export async function exists(ctx: InterpreterContext, st: ExistsStatement): Prom
   const header = [{ name: 'result', type: T.UInt8 }];
   return rowsResult(header, [new Block(header, [columnFromValues(T.UInt8, [found ? 1 : 0])], 1)]);
 }
-
-export { parseStatement };
