@@ -1,6 +1,6 @@
 import type { FunctionExpr } from '../sql/ast.js';
-import { type DataType, T, baseType, removeLowCardinality } from '../types/data-type.js';
-import { NumericColumn, type Column } from '../columns/column.js';
+import { type DataType, T, baseType, nullableType, removeLowCardinality } from '../types/data-type.js';
+import { NullableColumn, NumericColumn, type Column } from '../columns/column.js';
 import { materialize } from '../columns/ops.js';
 import { readValue, type Value } from '../columns/values.js';
 import type { Block } from '../core/block.js';
@@ -64,7 +64,8 @@ export function compileInSet(compiler: ExpressionCompiler, e: FunctionExpr, name
     if (!block) {
       if (right.kind === 'identifier') {
         // `x IN alias_or_column`: a constant expression after all.
-        elements = constElements(compiler.compile(right));
+        const rc = compiler.compile(right);
+        elements = constElements(rc, shouldSpread(leftType, rc.type));
       } else throw new DbError('LOGICAL_ERROR', 'IN subquery was not evaluated');
     } else {
       elements = [];
@@ -75,22 +76,32 @@ export function compileInSet(compiler: ExpressionCompiler, e: FunctionExpr, name
     }
   } else {
     const rc = compiler.compile(right);
-    const isTupleOfElements =
-      right.kind === 'function' && right.name.toLowerCase() === 'tuple' && !(leftType.kind === 'Tuple' && !isTupleOfTuples(rc.type));
-    elements = constElements(rc, isTupleOfElements || (right.kind === 'literal' && Array.isArray(right.value)));
+    elements = constElements(rc, shouldSpread(leftType, rc.type));
   }
 
   const set = new Set<string | number>();
   for (const v of elements) set.add(valueKey(coerce(v, leftType, tz)));
 
   const numericFast = ['UInt8', 'UInt16', 'UInt32', 'Int8', 'Int16', 'Int32', 'Float32', 'Float64', 'Date', 'DateTime', 'Date32'].includes(leftType.kind);
+  const resultType = isProtonDialect(compiler.env.fnCtx.settings) ? T.Bool : T.UInt8;
+  const nullableLeft = left.type.kind === 'Nullable';
   return {
-    type: isProtonDialect(compiler.env.fnCtx.settings) ? T.Bool : T.UInt8,
+    type: nullableLeft ? nullableType(resultType) : resultType,
     name,
     eval: (block, ctx) => {
       const col = materialize(left.eval(block, ctx));
       const n = block.rows;
       const out = new Uint8Array(n);
+      if (nullableLeft && col.kind === 'nullable') {
+        // NULL IN (…) is NULL (transform_null_in = 0).
+        const inner = new NumericColumn(out);
+        for (let i = 0; i < n; i++) {
+          if (col.nulls[i]) continue;
+          const v = readValue(leftType, col, i);
+          out[i] = set.has(valueKey(v)) ? (negate ? 0 : 1) : negate ? 1 : 0;
+        }
+        return new NullableColumn(col.nulls, inner);
+      }
       const hit = negate ? 0 : 1;
       const miss = negate ? 1 : 0;
       if (numericFast && col.kind === 'numeric') {
@@ -109,6 +120,24 @@ export function compileInSet(compiler: ExpressionCompiler, e: FunctionExpr, name
 
 function isTupleOfTuples(t: DataType): boolean {
   return t.kind === 'Tuple' && t.elements.every((e) => e.kind === 'Tuple');
+}
+
+function arrayDepth(t: DataType): number {
+  let d = 0;
+  for (let x = baseType(t); x.kind === 'Array'; x = baseType(x.element)) d++;
+  return d;
+}
+
+/**
+ * Whether a constant right side lists the set's elements (`x IN (1, 2)`, `x IN [1, 2]`, `[1] IN [[1], [2]]`) or
+ * is itself the only element (`(1, 2) IN (1, 2)`, `[1, 2] IN [1, 2]`).
+ */
+function shouldSpread(left: DataType, right: DataType): boolean {
+  const r = baseType(right);
+  const l = baseType(left);
+  if (r.kind === 'Tuple') return l.kind !== 'Tuple' || isTupleOfTuples(r) || (r.elements.length !== l.elements.length);
+  if (r.kind === 'Array') return arrayDepth(r) === arrayDepth(l) + 1;
+  return false;
 }
 
 function constElements(c: CompiledExpr, spread = false): Value[] {

@@ -21,6 +21,13 @@ import { introspectionFunctions } from './scalar/introspection.js';
 import { otherFunctions } from './scalar/other.js';
 import { jsonFunctions } from './scalar/json.js';
 import { hashFunctions } from './scalar/hashes.js';
+import { aggregationStateFunctions } from './scalar/aggregation-states.js';
+import { geoFunctions } from './scalar/geo.js';
+import { urlFunctions } from './scalar/url.js';
+import { stringMiscFunctions } from './scalar/string-misc.js';
+import { arrayExtraFunctions } from './scalar/array-extra.js';
+import { roundingFunctions } from './scalar/rounding.js';
+import { miscExtraFunctions } from './scalar/misc-extra.js';
 import { count } from './aggregate/count.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
@@ -62,6 +69,13 @@ const SCALARS: readonly (readonly ScalarFunction[])[] = [
   otherFunctions,
   jsonFunctions,
   hashFunctions,
+  aggregationStateFunctions,
+  geoFunctions,
+  urlFunctions,
+  stringMiscFunctions,
+  arrayExtraFunctions,
+  roundingFunctions,
+  miscExtraFunctions,
 ];
 
 const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [

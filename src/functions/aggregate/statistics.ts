@@ -218,13 +218,13 @@ function centralMoments(xs: number[]): { n: number; m2: number; m3: number; m4: 
 }
 
 export const statisticsFunctions: AggregateFunctionDescriptor[] = [
-  moment('varPop', 'Population variance', false, (n, m2) => varPop(n, m2), ['VAR_POP']),
-  moment('varSamp', 'Sample variance (nan for fewer than two values)', false, (n, m2) => varSamp(n, m2), ['VAR_SAMP']),
-  moment('stddevPop', 'Population standard deviation', false, (n, m2) => Math.sqrt(varPop(n, m2)), ['STDDEV_POP']),
-  moment('stddevSamp', 'Sample standard deviation', false, (n, m2) => Math.sqrt(varSamp(n, m2)), ['STDDEV_SAMP']),
-  moment('covarPop', 'Population covariance', true, (n, _a, _b, c) => (n ? c / n : NaN), ['COVAR_POP']),
-  moment('covarSamp', 'Sample covariance', true, (n, _a, _b, c) => (n > 1 ? c / (n - 1) : NaN), ['COVAR_SAMP']),
-  moment('corr', 'Pearson correlation coefficient', true, (n, a, b, c) => (n > 1 ? c / Math.sqrt(a * b) : NaN)),
+  moment('varPop', 'Population variance', false, (n, m2) => varPop(n, m2), ['VAR_POP', 'varPopStable']),
+  moment('varSamp', 'Sample variance (nan for fewer than two values)', false, (n, m2) => varSamp(n, m2), ['VAR_SAMP', 'varSampStable']),
+  moment('stddevPop', 'Population standard deviation', false, (n, m2) => Math.sqrt(varPop(n, m2)), ['STDDEV_POP', 'stddevPopStable']),
+  moment('stddevSamp', 'Sample standard deviation', false, (n, m2) => Math.sqrt(varSamp(n, m2)), ['STDDEV_SAMP', 'stddevSampStable']),
+  moment('covarPop', 'Population covariance', true, (n, _a, _b, c) => (n ? c / n : NaN), ['COVAR_POP', 'covarPopStable']),
+  moment('covarSamp', 'Sample covariance', true, (n, _a, _b, c) => (n > 1 ? c / (n - 1) : NaN), ['COVAR_SAMP', 'covarSampStable']),
+  moment('corr', 'Pearson correlation coefficient', true, (n, a, b, c) => (n > 1 ? c / Math.sqrt(a * b) : NaN), ['corrStable']),
   simpleLinearRegression,
   entropy,
   higherMoment('skewPop', 'Population skewness', (xs) => { const m = centralMoments(xs); return m.m3 / Math.pow(m.m2, 1.5); }),

@@ -263,7 +263,74 @@ const arrayFold = rowwise({
   },
 });
 
+/** arrayFill / arrayReverseFill: elements where func is false take the value of the nearest kept one before (after). */
+function fillFunction(name: string, reverse: boolean): ScalarFunction {
+  return lambdaFunction(name, reverse
+    ? 'Replaces the elements for which func is false by the next element for which it is true (the last element is always kept)'
+    : 'Replaces the elements for which func is false by the previous element for which it is true (the first element is always kept)', `${name}(func, arr1, …)`, (_call, args) => ({
+    returnType: args[1]!.type,
+    execute(ev, rows) {
+      const mask = truthy(ev.result);
+      const total = ev.offsets[rows]!;
+      const idx = new Uint32Array(total);
+      for (let i = 0; i < rows; i++) {
+        const s = ev.offsets[i]!;
+        const e = ev.offsets[i + 1]!;
+        if (s === e) continue;
+        if (!reverse) {
+          let keep = s;
+          for (let j = s; j < e; j++) {
+            if (j === s || mask[j]) keep = j;
+            idx[j] = keep;
+          }
+        } else {
+          let keep = e - 1;
+          for (let j = e - 1; j >= s; j--) {
+            if (j === e - 1 || mask[j]) keep = j;
+            idx[j] = keep;
+          }
+        }
+      }
+      const a = ev.arrays[0]!;
+      const inner = sliceColumn(a.inner, a.offsets[0]!, a.offsets[rows]!);
+      return new ArrayColumn(ev.offsets, takeColumn(inner, idx));
+    },
+  }));
+}
+
+/** arraySplit / arrayReverseSplit: splits the array before (after) the elements for which func is true. */
+function splitFunction(name: string, reverse: boolean): ScalarFunction {
+  return lambdaFunction(name, reverse
+    ? 'Splits the array into several arrays after the elements for which func is true'
+    : 'Splits the array into several arrays before the elements for which func is true (never before the first)', `${name}(func, arr1, …)`, (_call, args) => ({
+    returnType: arrayType(args[1]!.type),
+    execute(ev, rows) {
+      const mask = truthy(ev.result);
+      const outer = new Uint32Array(rows + 1);
+      const innerOffsets: number[] = [0];
+      for (let i = 0; i < rows; i++) {
+        const s = ev.offsets[i]!;
+        const e = ev.offsets[i + 1]!;
+        for (let j = s; j < e; j++) {
+          const cut = reverse ? mask[j] && j !== e - 1 : mask[j] && j !== s;
+          if (!reverse && cut) innerOffsets.push(j);
+          if (reverse && cut) innerOffsets.push(j + 1);
+        }
+        if (e > s) innerOffsets.push(e);
+        outer[i + 1] = innerOffsets.length - 1;
+      }
+      const a = ev.arrays[0]!;
+      const inner = sliceColumn(a.inner, a.offsets[0]!, a.offsets[rows]!);
+      return new ArrayColumn(outer, new ArrayColumn(Uint32Array.from(innerOffsets), inner));
+    },
+  }));
+}
+
 export const higherOrderFunctions: ScalarFunction[] = [
+  fillFunction('arrayFill', false),
+  fillFunction('arrayReverseFill', true),
+  splitFunction('arraySplit', false),
+  splitFunction('arrayReverseSplit', true),
   arrayMap,
   arrayFilter,
   perRow('arrayExists', 'Returns 1 when func is true for some element', T.UInt8, (m, s, e) => { for (let j = s; j < e; j++) if (m[j]) return 1; return 0; }),

@@ -187,7 +187,7 @@ const match: ScalarFunction = {
   },
 };
 
-function stringRow(name: string, description: string, syntax: string, argc: [number, number], returnType: DataType, row: (v: string[]) => unknown, aliases: string[] = []): ScalarFunction {
+export function stringRow(name: string, description: string, syntax: string, argc: [number, number], returnType: DataType, row: (v: string[]) => unknown, aliases: string[] = []): ScalarFunction {
   return rowwise({
     name,
     aliases,
