@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 // DuckDB (@duckdb/node-api) as a third, in-process column: same data (loaded from the same
 // CSV bytes through a local file), equivalent queries. Its figures include no HTTP and no
 // serialization, so they are a yardstick of what a vectorized engine does on this machine,
 // not a like-for-like server comparison.
-import { rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -15,6 +17,21 @@ import { join } from 'node:path';
  */
 
 /**
+ * DuckDB is only the benchmark's yardstick, so it is not a dependency of the project (its optional per-platform
+ * packages cannot all be recorded in the lock file here, which would break `npm ci`): it is installed into
+ * bench/.deps on first use.
+ */
+async function loadDuckDb() {
+  const deps = new URL('../.deps/', import.meta.url);
+  const entry = new URL('node_modules/@duckdb/node-api/lib/index.js', deps);
+  if (!existsSync(entry)) {
+    mkdirSync(deps, { recursive: true });
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', fileURLToPath(deps), '@duckdb/node-api@1.5.6-r.1'], { stdio: 'ignore' });
+  }
+  return import(entry.href);
+}
+
+/**
  * @param {string} dir a scratch directory (the database file and the CSV file go there)
  * @returns {Promise<DuckDbRunner | { unavailable: string }>}
  */
@@ -22,9 +39,9 @@ export async function openDuckDb(dir) {
   /** @type {typeof import('@duckdb/node-api')} */
   let api;
   try {
-    api = await import('@duckdb/node-api');
+    api = await loadDuckDb();
   } catch (err) {
-    return { unavailable: `@duckdb/node-api not installed (${/** @type {Error} */ (err).message.split('\n')[0]})` };
+    return { unavailable: `@duckdb/node-api not available (${/** @type {Error} */ (err).message.split('\n')[0]})` };
   }
   const instance = await api.DuckDBInstance.create(join(dir, 'bench.duckdb'));
   const conn = await instance.connect();

@@ -1,4 +1,9 @@
-import { quoteIdentifier, quoteString } from '../sql/index.js';
+import { quoteString } from '../sql/index.js';
+
+/** Backquotes only names that are not plain identifiers, as SHOW CREATE prints them. */
+function quoteIdentifier(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
+}
 import type { TableEntry } from './table-entry.js';
 
 /** The CREATE statement for a table as ClickHouse's SHOW CREATE prints it, from the current metadata. */

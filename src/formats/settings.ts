@@ -43,5 +43,6 @@ export function textWriterSettings(o: FormatOptions, rawNull = '\\N'): TextWrite
     escapeForwardSlashes: settingBool(o, 'output_format_json_escape_forward_slashes', true),
     namedTuplesAsObjects: settingBool(o, 'output_format_json_named_tuples_as_objects', true),
     decimalTrailingZeros: settingBool(o, 'output_format_decimal_trailing_zeros', false),
+    zoneSuffix: o.settings.get('dialect') === 'proton',
   };
 }

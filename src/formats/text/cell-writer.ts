@@ -1,3 +1,4 @@
+import { tzOffsetSeconds } from '../../types/time.js';
 import type { DataType } from '../../types/data-type.js';
 import { decimalByteWidth } from '../../types/data-type.js';
 import type {
@@ -41,9 +42,24 @@ export interface TextWriterSettings {
   readonly escapeForwardSlashes: boolean;
   readonly namedTuplesAsObjects: boolean;
   readonly decimalTrailingZeros: boolean;
+  /**
+   * Proton prints a DateTime whose type names a timezone with its UTC offset: `2020-01-01 00:00:00Z`,
+   * `1970-01-02 00:00:00+03:00` (dialect = 'proton').
+   */
+  readonly zoneSuffix?: boolean;
 }
 
 export type CellWriter = (row: number) => void;
+
+/** `Z` at offset zero, else `+HH:MM` / `-HH:MM`: the offset of `tz` at that instant. */
+function zoneSuffix(tz: string, utcSeconds: number): string {
+  const off = tzOffsetSeconds(tz, utcSeconds);
+  if (off === 0) return 'Z';
+  const a = Math.abs(off);
+  const hh = String(Math.floor(a / 3600)).padStart(2, '0');
+  const mm = String(Math.floor((a % 3600) / 60)).padStart(2, '0');
+  return `${off < 0 ? '-' : '+'}${hh}:${mm}`;
+}
 
 export class CellWriterFactory {
   private readonly dates = new Map<string, DateTimeWriter>();
@@ -156,12 +172,19 @@ export class CellWriterFactory {
       case 'DateTime': {
         const d = (col as NumericColumn<Uint32Array>).data;
         const dw = this.dateWriter(type.timezone);
+        const tz = this.settings.zoneSuffix ? type.timezone : undefined;
+        if (tz) return this.quotedBy(style, out, (i) => (dw.dateTime(out, d[i]!), out.ascii(zoneSuffix(tz, d[i]!))));
         return this.quotedBy(style, out, (i) => dw.dateTime(out, d[i]!));
       }
       case 'DateTime64': {
         const d = (col as NumericColumn<Float64Array>).data;
         const dw = this.dateWriter(type.timezone);
         const p = type.precision;
+        const tz = this.settings.zoneSuffix ? type.timezone : undefined;
+        if (tz) {
+          const scale = 10 ** p;
+          return this.quotedBy(style, out, (i) => (dw.dateTime64(out, d[i]!, p), out.ascii(zoneSuffix(tz, Math.floor(d[i]! / scale)))));
+        }
         return this.quotedBy(style, out, (i) => dw.dateTime64(out, d[i]!, p));
       }
       case 'UUID': {
