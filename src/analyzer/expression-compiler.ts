@@ -327,6 +327,7 @@ const PROTON_BOOL_RESULTS = new Set([
   'equals', 'notEquals', 'less', 'greater', 'lessOrEquals', 'greaterOrEquals', 'and', 'or', 'not', 'xor',
   'like', 'notLike', 'ilike', 'notILike', 'match', 'isNull', 'isNotNull', 'startsWith', 'endsWith', 'has', 'hasAll',
   'hasAny', 'empty', 'notEmpty', 'isNaN', 'isFinite', 'isInfinite', 'isValidUTF8', 'isValidJSON', 'JSONHas',
+  'pointInPolygon', 'pointInEllipses', 'isNotDistinctFrom', 'isDistinctFrom', 'notIn', 'in',
 ]);
 
 function asBool(r: ResolvedFunction): ResolvedFunction {

@@ -3,7 +3,7 @@ import { DbError } from '../errors/index.js';
 import { Scope, type ScopeColumn } from '../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
 import { exprName } from '../analyzer/column-name.js';
-import { nullableType, removeLowCardinality, type DataType } from '../types/data-type.js';
+import { baseType, nullableType, type DataType } from '../types/data-type.js';
 import { settingBool } from '../exec/query-context.js';
 import { BlocksSource, NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { Block } from '../core/block.js';
@@ -324,8 +324,8 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
   }
   // Key types must agree for hashing: compare as their common base.
   for (let i = 0; i < leftKeys.length; i++) {
-    const lt = removeLowCardinality(leftKeys[i]!.type);
-    const rt = removeLowCardinality(rightKeys[i]!.type);
+    const lt = baseType(leftKeys[i]!.type);
+    const rt = baseType(rightKeys[i]!.type);
     if (lt.kind !== rt.kind && !(isNumericKind(lt) && isNumericKind(rt))) {
       throw new DbError('TYPE_MISMATCH', `Type mismatch of columns to JOIN by: ${leftKeys[i]!.name} ${lt.name} at left, ${rightKeys[i]!.name} ${rt.name} at right`);
     }

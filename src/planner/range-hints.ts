@@ -15,6 +15,41 @@ const COMPARISONS: Record<string, { op: 'ge' | 'gt' | 'le' | 'lt' | 'eq'; flip: 
 /** Column kinds whose storage value is a plain number that orders like the value (what granule min/max hold). */
 const RANGEABLE = /^(U?Int(8|16|32)|Float(32|64)|Date|Date32|DateTime|DateTime64)$/;
 
+/** `col IN (c1, c2, …)` bounds col by the smallest and largest constant. */
+function inBounds(
+  left: Expr,
+  right: Expr,
+  columns: ReadonlyMap<string, DataType>,
+  env: CompileEnv,
+  aliases: ReadonlyMap<string, Expr>,
+  bounds: Map<string, { min?: number; max?: number }>,
+): void {
+  if (left.kind !== 'identifier') return;
+  const column = left.parts[left.parts.length - 1]!;
+  const type = columns.get(column);
+  if (!type || type.kind === 'Nullable' || !RANGEABLE.test(baseType(type).kind)) return;
+  const alias = aliases.get(column);
+  if (alias && !(alias.kind === 'identifier' && alias.parts[alias.parts.length - 1] === column)) return;
+  const items = right.kind === 'function' && right.name.toLowerCase() === 'tuple' ? right.args : right.kind === 'literal' ? [right] : undefined;
+  if (!items?.length) return;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const item of items) {
+    try {
+      const c = compileExpression(env, new Scope([]), { kind: 'function', name: 'CAST', args: [item, { kind: 'literal', value: type.name }] });
+      if (!c.constant || typeof c.constant.value !== 'number') return;
+      min = Math.min(min, c.constant.value);
+      max = Math.max(max, c.constant.value);
+    } catch {
+      return;
+    }
+  }
+  const b0 = bounds.get(column) ?? {};
+  b0.min = b0.min === undefined ? min : Math.max(b0.min, min);
+  b0.max = b0.max === undefined ? max : Math.min(b0.max, max);
+  bounds.set(column, b0);
+}
+
 function conjuncts(e: Expr): Expr[] {
   if (e.kind === 'function' && e.name.toLowerCase() === 'and') return e.args.flatMap(conjuncts);
   return [e];
@@ -30,6 +65,10 @@ export function rangeHints(where: Expr | undefined, columns: ReadonlyMap<string,
   const bounds = new Map<string, { min?: number; max?: number }>();
   const empty = new Scope([]);
   for (const c of conjuncts(where)) {
+    if (c.kind === 'function' && c.name.toLowerCase() === 'in' && c.args.length === 2) {
+      inBounds(c.args[0]!, c.args[1]!, columns, env, aliases, bounds);
+      continue;
+    }
     if (c.kind !== 'function' || c.args.length !== 2) continue;
     const cmp = COMPARISONS[c.name.toLowerCase()];
     if (!cmp) continue;

@@ -166,6 +166,23 @@ export function systemTable(ctx: SystemContext, database: string, name: string):
     }
     case 'warnings':
       return table([['message', T.String]], [], 'warnings');
+    case 'metrics':
+      return table(
+        [['metric', T.String], ['value', T.Int64], ['description', T.String]],
+        [
+          ['Query', BigInt(ctx.processes().length), 'Number of executing queries'],
+          ['MemoryTracking', BigInt(process.memoryUsage.rss()), 'Resident memory of the server process, in bytes'],
+        ],
+        'metrics',
+      );
+    case 'events':
+      return table([['event', T.String], ['value', T.UInt64], ['description', T.String]], [], 'events');
+    case 'asynchronous_metrics':
+      return table(
+        [['metric', T.String], ['value', T.Float64], ['description', T.String]],
+        [['Uptime', process.uptime(), 'Server uptime in seconds']],
+        'asynchronous_metrics',
+      );
     case 'aggregate_function_combinators':
       return table([['name', T.String], ['is_internal', T.UInt8]], ['If', 'Array', 'ForEach', 'Distinct', 'OrNull', 'OrDefault', 'State', 'Merge'].map((n) => [n, 0]), 'aggregate_function_combinators');
     case 'keywords':

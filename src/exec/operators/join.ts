@@ -174,7 +174,9 @@ export class HashJoinNode implements PlanNode {
         // Coalesce: the key from whichever side has the row.
         const merged = concatColumns([materialize(left.columns[c]!), materialize(right.columns[pair[1]]!)]);
         const base = left.rows;
-        cols.push(takeColumn(merged, Int32Array.from(li, (x, i) => (x >= 0 ? x : base + Math.max(0, ri[i]!)))));
+        const key = takeColumn(merged, Int32Array.from(li, (x, i) => (x >= 0 ? x : base + Math.max(0, ri[i]!))));
+        // The key always has a value; it is still Nullable-typed when join_use_nulls made the column Nullable.
+        cols.push(this.spec.leftNullable[c] ? new NullableColumn(new Uint8Array(n), key) : key);
         continue;
       }
       cols.push(gatherOptional(left.columns[c]!, li, this.header[c]!.type, this.spec.leftNullable[c]!));
