@@ -8,7 +8,7 @@ import { settingBool } from '../exec/query-context.js';
 import { BlocksSource, NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { Block } from '../core/block.js';
 import { columnFromValues } from '../columns/builder.js';
-import { parseDataType } from '../types/type-factory.js';
+import { parseStructure } from '../types/structure.js';
 import { leastSupertype } from '../types/supertype.js';
 import { ArrayJoinNode } from '../exec/operators/array-join.js';
 import { HashJoinNode } from '../exec/operators/join.js';
@@ -175,11 +175,7 @@ function valuesTable(env: PlannerEnv, item: TableFunctionRef): PlanNode {
   let declared: { name: string; type: DataType }[] | undefined;
   const first = args[0];
   if (first && first.kind === 'literal' && typeof first.value === 'string' && args.length > 1) {
-    declared = splitTopLevel(first.value).map((def) => {
-      const m = /^\s*(`[^`]+`|"[^"]+"|[A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]+)$/.exec(def);
-      if (!m) throw new DbError('BAD_ARGUMENTS', `Cannot parse the structure '${first.value}' of table function VALUES`);
-      return { name: m[1]!.replace(/^[`"]|[`"]$/g, ''), type: parseDataType(m[2]!.trim()) };
-    });
+    declared = parseStructure(first.value);
     args = args.slice(1);
   }
   const rows: Expr[][] = args.map((a) => (a.kind === 'function' && a.name.toLowerCase() === 'tuple' && (declared ? declared.length > 1 : true) ? a.args : [a]));
@@ -200,22 +196,6 @@ function valuesTable(env: PlannerEnv, item: TableFunctionRef): PlanNode {
   );
   const block = new Block(header, columns, rows.length);
   return new BlocksSource(header, () => [block], 'Values');
-}
-
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur);
-  return out;
 }
 
 /** Splits `a AND b AND …` into conjuncts. */

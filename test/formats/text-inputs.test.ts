@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseInput, renderOutput } from './render.js';
-import { parseDataType } from '../../src/types/type-factory.js';
 import { DbError } from '../../src/errors/index.js';
 import type { Header, Block } from '../../src/core/block.js';
 import { getInputFormat, getOutputFormat, listFormats } from '../../src/formats/registry.js';
@@ -8,26 +7,9 @@ import { TextOutput } from '../../src/formats/text/text-output.js';
 import { formatFloat64 } from '../../src/types/text-conversion.js';
 import type { DataType } from '../../src/types/data-type.js';
 import type { Value } from '../../src/columns/values.js';
+import { parseStructure } from '../../src/types/structure.js';
 
-function splitTop(spec: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of spec) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  return [...out, cur];
-}
-const h = (spec: string): Header =>
-  splitTop(spec).map((s) => {
-    const [name, ...type] = s.trim().split(' ');
-    return { name: name!, type: parseDataType(type.join(' ')) };
-  });
+const h = (spec: string): Header => parseStructure(spec);
 const rows = (blocks: Block[]) => blocks.flatMap((b) => b.toRows());
 function errorOf(f: () => unknown): DbError {
   try {
