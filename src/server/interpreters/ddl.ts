@@ -10,6 +10,7 @@ import { Block } from '../../core/block.js';
 import { Scope } from '../../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../../analyzer/expression-compiler.js';
 import { predicateMask } from '../../exec/operators/filter.js';
+import { materialize } from '../../columns/ops.js';
 import { completeBlock } from './insert.js';
 
 const RESERVED_TIME = '_tp_time';
@@ -299,6 +300,10 @@ export async function alter(ctx: InterpreterContext, st: AlterStatement): Promis
         await deleteRows(ctx, entry, cmd.where);
         break;
       }
+      case 'update': {
+        await updateRows(ctx, entry, cmd.assignments, cmd.where);
+        break;
+      }
       case 'other':
         // Skipping indexes and projections only make reads faster; Hadron has neither yet, so these are
         // accepted without effect (results are the same without them).
@@ -329,6 +334,37 @@ export async function alter(ctx: InterpreterContext, st: AlterStatement): Promis
 
 function requireColumn(entry: TableEntry, name: string): void {
   if (!entry.columns.some((c) => c.name === name)) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${name} in table ${entry.database}.${entry.name}`);
+}
+
+/**
+ * ALTER … UPDATE col = expr WHERE cond: a synchronous mutation that rewrites every part (and the log tail)
+ * with `if(cond, CAST(expr, T), col)` for each assigned column.
+ */
+async function updateRows(ctx: InterpreterContext, entry: TableEntry, assignments: readonly { column: string; expr: Expr }[], where: Expr): Promise<void> {
+  if (!entry.storage) throw new DbError('NOT_IMPLEMENTED', `Table ${entry.database}.${entry.name} does not support UPDATE`);
+  const header = entry.storage.header;
+  for (const a of assignments) {
+    if (!header.some((c) => c.name === a.column)) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${a.column} in table ${entry.database}.${entry.name}`);
+    if (entry.orderBy.includes(a.column) || entry.partitionBy?.includes(a.column)) {
+      throw new DbError('CANNOT_UPDATE_COLUMN', `Cannot UPDATE key column \`${a.column}\``);
+    }
+  }
+  const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: ctx.planner.params, subqueries: { get: () => undefined } };
+  const scope = Scope.fromHeader(header);
+  const updates = new Map(
+    assignments.map((a) => {
+      const type = header.find((c) => c.name === a.column)!.type;
+      const expr: Expr = {
+        kind: 'function',
+        name: 'if',
+        args: [where, { kind: 'function', name: 'CAST', args: [a.expr, { kind: 'literal', value: type.name }] }, { kind: 'identifier', parts: [a.column] }],
+      };
+      return [a.column, compileExpression(env, scope, expr)] as const;
+    }),
+  );
+  await entry.storage.alterColumns(header, (block) =>
+    new Block(block.header, block.header.map((c, i) => (updates.has(c.name) ? materialize(updates.get(c.name)!.eval(block, ctx.fn)) : block.columns[i]!)), block.rows),
+  );
 }
 
 /** ALTER … DELETE WHERE / DELETE FROM … WHERE: a synchronous mutation. */

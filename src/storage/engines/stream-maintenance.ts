@@ -155,7 +155,10 @@ export async function deleteWhere(core: StreamCore, predicate: (block: Block) =>
 
 /** ALTER of columns: commits the log, rewrites every part through `convert`, then records the new schema. */
 export async function alterColumns(core: StreamCore, newHeader: Header, convert: (block: Block) => Block): Promise<void> {
-  if (sameHeader(core.header, newHeader)) return;
+  if (sameHeader(core.header, newHeader)) {
+    await rewriteRows(core, convert);
+    return;
+  }
   await core.commitAll();
   const oldHeader = core.header;
   const newLayout = core.layoutFor(newHeader);
@@ -179,6 +182,25 @@ export async function alterColumns(core: StreamCore, newHeader: Header, convert:
   core.wal.schemaVersion = version;
   // Appends that raced the ALTER carry the old version; commit them now, converted.
   await core.commitAll();
+}
+
+/**
+ * A mutation that keeps the schema (ALTER … UPDATE): every part is rewritten through `convert`, after the log
+ * tail has been committed so that it is covered too.
+ */
+async function rewriteRows(core: StreamCore, convert: (block: Block) => Block): Promise<void> {
+  await core.commitAll();
+  for (const part of core.parts.list().slice()) {
+    const mutation = core.nextMutation();
+    const result = await mergeParts([part.reader], {
+      layout: core.layout,
+      transform: convert,
+      level: part.meta.level,
+      mutation,
+    });
+    const added = result.part ?? (await emptyCoveringPart(core, [part], part.meta.level, mutation));
+    core.parts.replace([part], [core.readerFor(added)]);
+  }
 }
 
 /** TRUNCATE: a new log generation and no parts, recorded by the checkpoint before anything is deleted. */
