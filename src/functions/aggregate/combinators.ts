@@ -49,26 +49,24 @@ const ifCombinator: Combinator = {
   },
 };
 
-class IfStates implements AggregateStates {
+/**
+ * States of a combinator that wraps one nested aggregate: everything goes to `nested` unless the combinator
+ * overrides it (`-If` filters rows in `add`, `-Merge` merges state columns, `-State` finalizes to states …).
+ */
+abstract class DelegatingStates implements AggregateStates {
   constructor(readonly nested: AggregateStates) {}
   resize(groups: number): void {
     this.nested.resize(groups);
   }
   add(groupIds: Uint32Array, args: Column[], rows: number): void {
-    const condCol = args[args.length - 1]!;
-    const rest = args.slice(0, -1);
-    const mask = conditionMask(condCol, rows);
-    if (mask === true) return this.nested.add(groupIds, rest, rows);
-    if (mask === false) return;
-    const f = filterRows(groupIds, rest, mask);
-    if (f.rows) this.nested.add(f.groupIds, f.args, f.rows);
+    this.nested.add(groupIds, args, rows);
   }
   addAll(args: Column[], rows: number): void {
     this.resize(1);
     this.add(new Uint32Array(rows), args, rows);
   }
   mergeFrom(other: AggregateStates, src: number, dst: number): void {
-    this.nested.mergeFrom((other as IfStates).nested, src, dst);
+    this.nested.mergeFrom((other as DelegatingStates).nested, src, dst);
   }
   finalize(groups: number): Column {
     return this.nested.finalize(groups);
@@ -84,6 +82,18 @@ class IfStates implements AggregateStates {
   }
   deserializeState(bytes: Uint8Array): unknown {
     return this.nested.deserializeState(bytes);
+  }
+}
+
+class IfStates extends DelegatingStates {
+  override add(groupIds: Uint32Array, args: Column[], rows: number): void {
+    const condCol = args[args.length - 1]!;
+    const rest = args.slice(0, -1);
+    const mask = conditionMask(condCol, rows);
+    if (mask === true) return this.nested.add(groupIds, rest, rows);
+    if (mask === false) return;
+    const f = filterRows(groupIds, rest, mask);
+    if (f.rows) this.nested.add(f.groupIds, f.args, f.rows);
   }
 }
 
@@ -340,37 +350,15 @@ const stateCombinator: Combinator = {
   },
 };
 
-class StateStates implements AggregateStates {
-  constructor(readonly nested: AggregateStates) {}
-  resize(groups: number): void {
-    this.nested.resize(groups);
-  }
-  add(groupIds: Uint32Array, args: Column[], rows: number): void {
-    this.nested.add(groupIds, args, rows);
-  }
-  addAll(args: Column[], rows: number): void {
+class StateStates extends DelegatingStates {
+  override addAll(args: Column[], rows: number): void {
     this.nested.addAll(args, rows);
   }
-  mergeFrom(other: AggregateStates, src: number, dst: number): void {
-    this.nested.mergeFrom((other as StateStates).nested, src, dst);
-  }
-  finalize(groups: number): Column {
+  override finalize(groups: number): Column {
     this.nested.resize(groups);
     const out: unknown[] = new Array(groups);
     for (let g = 0; g < groups; g++) out[g] = this.nested.getState(g);
     return new ObjectColumn(out);
-  }
-  getState(group: number): unknown {
-    return this.nested.getState(group);
-  }
-  mergeState(group: number, state: unknown): void {
-    this.nested.mergeState(group, state);
-  }
-  serializeState(group: number): Uint8Array {
-    return this.nested.serializeState(group);
-  }
-  deserializeState(bytes: Uint8Array): unknown {
-    return this.nested.deserializeState(bytes);
   }
 }
 
@@ -406,12 +394,8 @@ const mergeCombinator: Combinator = {
   },
 };
 
-class MergeStates implements AggregateStates {
-  constructor(readonly nested: AggregateStates) {}
-  resize(groups: number): void {
-    this.nested.resize(groups);
-  }
-  add(groupIds: Uint32Array, args: Column[], rows: number): void {
+class MergeStates extends DelegatingStates {
+  override add(groupIds: Uint32Array, args: Column[], rows: number): void {
     const col = args[0]!;
     const data = col.kind === 'const' ? null : col.kind === 'object' ? col.data : null;
     const constState = col.kind === 'const' && col.inner.kind === 'object' ? col.inner.data[0] : undefined;
@@ -419,28 +403,6 @@ class MergeStates implements AggregateStates {
       const s = data ? data[i] : constState;
       if (s !== undefined && s !== null) this.nested.mergeState(groupIds[i]!, s);
     }
-  }
-  addAll(args: Column[], rows: number): void {
-    this.resize(1);
-    this.add(new Uint32Array(rows), args, rows);
-  }
-  mergeFrom(other: AggregateStates, src: number, dst: number): void {
-    this.nested.mergeFrom((other as MergeStates).nested, src, dst);
-  }
-  finalize(groups: number): Column {
-    return this.nested.finalize(groups);
-  }
-  getState(group: number): unknown {
-    return this.nested.getState(group);
-  }
-  mergeState(group: number, state: unknown): void {
-    this.nested.mergeState(group, state);
-  }
-  serializeState(group: number): Uint8Array {
-    return this.nested.serializeState(group);
-  }
-  deserializeState(bytes: Uint8Array): unknown {
-    return this.nested.deserializeState(bytes);
   }
 }
 
@@ -464,12 +426,8 @@ const arrayCombinator: Combinator = {
   },
 };
 
-class ArrayStates implements AggregateStates {
-  constructor(readonly nested: AggregateStates) {}
-  resize(groups: number): void {
-    this.nested.resize(groups);
-  }
-  add(groupIds: Uint32Array, args: Column[], rows: number): void {
+class ArrayStates extends DelegatingStates {
+  override add(groupIds: Uint32Array, args: Column[], rows: number): void {
     const arrays = args.map((c) => materialize(c) as ArrayColumn);
     const first = arrays[0]!;
     for (const a of arrays) {
@@ -483,28 +441,6 @@ class ArrayStates implements AggregateStates {
     const ids = new Uint32Array(total);
     for (let i = 0; i < rows; i++) ids.fill(groupIds[i]!, first.offsets[i]! - first.offsets[0]!, first.offsets[i + 1]! - first.offsets[0]!);
     if (total) this.nested.add(ids, arrays.map((a) => a.inner), total);
-  }
-  addAll(args: Column[], rows: number): void {
-    this.resize(1);
-    this.add(new Uint32Array(rows), args, rows);
-  }
-  mergeFrom(other: AggregateStates, src: number, dst: number): void {
-    this.nested.mergeFrom((other as ArrayStates).nested, src, dst);
-  }
-  finalize(groups: number): Column {
-    return this.nested.finalize(groups);
-  }
-  getState(group: number): unknown {
-    return this.nested.getState(group);
-  }
-  mergeState(group: number, state: unknown): void {
-    this.nested.mergeState(group, state);
-  }
-  serializeState(group: number): Uint8Array {
-    return this.nested.serializeState(group);
-  }
-  deserializeState(bytes: Uint8Array): unknown {
-    return this.nested.deserializeState(bytes);
   }
 }
 
