@@ -17,6 +17,9 @@ import { waitUntil } from './wait.mjs';
  * @typedef {{
  *   url: string,
  *   httpPort: number,
+ *   tcpPort: number,
+ *   mysqlPort: number,
+ *   postgresPort: number,
  *   dataDir: string,
  *   pid: number | undefined,
  *   output: () => string,
@@ -32,6 +35,9 @@ export const hadronEntry = join(repoRoot, 'dist', 'src', 'cli', 'hadron.js');
  *   keepDataDir?: boolean,
  *   httpPort?: number,
  *   tcpPort?: number,
+ *   mysqlPort?: number,
+ *   postgresPort?: number,
+ *   protocols?: Array<'tcp' | 'mysql' | 'postgres'>,
  *   extraArgs?: string[],
  *   env?: NodeJS.ProcessEnv,
  *   logFile?: string,
@@ -46,15 +52,22 @@ export async function startHadron(options = {}) {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hadron-compat-'));
   const httpPort = options.httpPort ?? (await freePort());
+  // A protocol named in `protocols` gets a free port unless its port is given; the others stay off (0).
+  const wanted = new Set(options.protocols ?? []);
+  const portFor = async (/** @type {'tcp' | 'mysql' | 'postgres'} */ name, /** @type {number | undefined} */ given) =>
+    given ?? (wanted.has(name) ? await freePort() : 0);
+  const tcpPort = await portFor('tcp', options.tcpPort);
+  const mysqlPort = await portFor('mysql', options.mysqlPort);
+  const postgresPort = await portFor('postgres', options.postgresPort);
   const args = [
     '--enable-source-maps',
     hadronEntry,
     'server',
     '--data-dir', dataDir,
     '--http-port', String(httpPort),
-    '--tcp-port', String(options.tcpPort ?? 0),
-    '--mysql-port', '0',
-    '--postgres-port', '0',
+    '--tcp-port', String(tcpPort),
+    '--mysql-port', String(mysqlPort),
+    '--postgres-port', String(postgresPort),
     '--rest-port', '0',
     '--listen-host', '127.0.0.1',
     ...(options.extraArgs ?? []),
@@ -80,5 +93,5 @@ export async function startHadron(options = {}) {
     await cleanup();
     throw new Error(`${/** @type {Error} */ (err).message}${out ? `\n--- server output ---\n${out.slice(-4000)}` : ''}`);
   }
-  return { url, httpPort, dataDir, pid: proc.child.pid, output: proc.output, stop: cleanup };
+  return { url, httpPort, tcpPort, mysqlPort, postgresPort, dataDir, pid: proc.child.pid, output: proc.output, stop: cleanup };
 }

@@ -3,18 +3,19 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { Engine } from './engine.js';
 import type { ServerConfig } from './config.js';
-import { createHttpServer, type HttpServer } from '../../protocols/http/index.js';
-import { getOutputFormat } from '../formats/registry.js';
+import { LISTENERS, type ListenerName, type ProtocolListener } from './listeners.js';
+
+export type { ListenerName } from './listeners.js';
 
 export interface RunningServer {
   readonly engine: Engine;
-  readonly ports: { http?: number };
+  readonly ports: Partial<Record<ListenerName, number>>;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   /** Listeners to start on an ephemeral port (tests), whatever their configured port. */
-  readonly ephemeral?: ReadonlySet<'http'>;
+  readonly ephemeral?: ReadonlySet<ListenerName>;
 }
 
 /** Starts the engine and every configured listener (a port of 0 disables that listener). */
@@ -23,20 +24,24 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   mkdirSync(dataDir, { recursive: true });
   const engine = new Engine({ dataDir, users: config.users, timezone: config.timezone, displayName: config.displayName });
   await engine.start();
-  const ports: { http?: number } = {};
-  let http: HttpServer | undefined;
-  if (config.httpPort > 0 || options.ephemeral?.has('http')) {
-    const port = options.ephemeral?.has('http') ? 0 : config.httpPort;
-    http = createHttpServer(engine, { host: config.listenHost, port, logger, formats: { getOutputFormat: (name: string) => getOutputFormat(name) } });
-    ports.http = (await http.listen()).port;
-    logger.info({ port: ports.http, host: config.listenHost }, 'HTTP interface listening');
-  }
-  return {
-    engine,
-    ports,
-    async stop() {
-      await http?.close();
-      await engine.stop();
-    },
+  const ports: Partial<Record<ListenerName, number>> = {};
+  const started: ProtocolListener[] = [];
+  const stopAll = async () => {
+    for (const l of started.reverse()) await l.close();
+    await engine.stop();
   };
+  try {
+    for (const spec of LISTENERS) {
+      const ephemeral = options.ephemeral?.has(spec.name) ?? false;
+      if (!ephemeral && config[spec.portKey] <= 0) continue;
+      const listener = await spec.start({ engine, host: config.listenHost, port: ephemeral ? 0 : config[spec.portKey], logger });
+      started.push(listener);
+      ports[spec.name] = listener.port;
+      logger.info({ port: listener.port, host: config.listenHost }, `${spec.description} listening`);
+    }
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  return { engine, ports, stop: stopAll };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { DEFAULT_CONFIG, type ServerConfig } from '../../src/server/config.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer, type ListenerName, type RunningServer } from '../../src/server/server.js';
 
 export interface TestServer {
   readonly server: RunningServer;
@@ -16,8 +16,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a real server (HTTP on a free port) over a temporary data directory. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+/** Starts a real server (HTTP plus the named listeners, each on a free port; see `server.ports`) over a temporary data directory. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, listeners: readonly ListenerName[] = ['http']): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'hadron-test-'));
   const config: ServerConfig = {
     ...DEFAULT_CONFIG,
@@ -30,8 +30,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     timezone: 'UTC',
     ...overrides,
   };
-  // Port 0 means "disabled" in the config; tests want HTTP on an ephemeral port instead.
-  const server = await startServer(config, pino({ level: 'silent' }), { ephemeral: new Set(['http']) });
+  // Port 0 means "disabled" in the config; tests want their listeners (HTTP always) on ephemeral ports instead.
+  const server = await startServer(config, pino({ level: 'silent' }), { ephemeral: new Set<ListenerName>(['http', ...listeners]) });
   const url = `http://127.0.0.1:${server.ports.http}/`;
   const raw = async (sql: string, params: Record<string, string> = {}, init: RequestInit = {}) => {
     const qs = new URLSearchParams(params).toString();
