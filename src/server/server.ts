@@ -31,7 +31,9 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     await engine.stop();
   };
   try {
-    for (const spec of LISTENERS) {
+    // HTTP starts last: once /ping answers, every other listener is accepting connections.
+    const ordered = [...LISTENERS.filter((l) => l.name !== 'http'), ...LISTENERS.filter((l) => l.name === 'http')];
+    for (const spec of ordered) {
       const ephemeral = options.ephemeral?.has(spec.name) ?? false;
       if (!ephemeral && config[spec.portKey] <= 0) continue;
       const listener = await spec.start({ engine, host: config.listenHost, port: ephemeral ? 0 : config[spec.portKey], logger });
