@@ -8,7 +8,13 @@ import { ping } from '../lib/http-query.mjs';
 import { startReferenceClickHouse } from '../lib/reference-clickhouse.mjs';
 
 /**
- * @typedef {{ url: string, kind: 'hadron' | 'reference' | 'external', stop: () => Promise<void>, output: () => string }} Target
+ * @typedef {{
+ *   url: string,
+ *   kind: 'hadron' | 'reference' | 'external',
+ *   ports: { tcp?: number, mysql?: number, postgres?: number },
+ *   stop: () => Promise<void>,
+ *   output: () => string,
+ * }} Target
  */
 
 /**
@@ -40,12 +46,16 @@ export function parseTargetArgs(argv) {
 export async function startTarget(choice) {
   if (choice.url) {
     if (!(await ping(choice.url, 5000))) throw new Error(`no server answers /ping at ${choice.url}`);
-    return { url: choice.url, kind: 'external', stop: async () => {}, output: () => '' };
+    // An external server's other ports come from the environment (COMPAT_TCP_PORT, …) if set.
+    const env = (/** @type {string} */ k) => (process.env[k] ? Number(process.env[k]) : undefined);
+    const ports = { tcp: env('COMPAT_TCP_PORT'), mysql: env('COMPAT_MYSQL_PORT'), postgres: env('COMPAT_POSTGRES_PORT') };
+    return { url: choice.url, kind: 'external', ports, stop: async () => {}, output: () => '' };
   }
   if (choice.reference) {
     const ch = await startReferenceClickHouse();
-    return { url: ch.url, kind: 'reference', stop: ch.stop, output: () => '' };
+    return { url: ch.url, kind: 'reference', ports: { tcp: ch.tcpPort }, stop: ch.stop, output: () => '' };
   }
-  const hadron = await startHadron({ startTimeoutMs: 60000 });
-  return { url: hadron.url, kind: 'hadron', stop: hadron.stop, output: hadron.output };
+  const hadron = await startHadron({ startTimeoutMs: 60000, protocols: ['tcp', 'mysql', 'postgres'] });
+  const ports = { tcp: hadron.tcpPort, mysql: hadron.mysqlPort, postgres: hadron.postgresPort };
+  return { url: hadron.url, kind: 'hadron', ports, stop: hadron.stop, output: hadron.output };
 }

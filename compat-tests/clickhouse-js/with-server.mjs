@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs a command against a server chosen as in target.mjs (Hadron by default, --url URL,
-// or --reference), with COMPAT_SERVER_URL set to its HTTP address; stops the server after.
+// or --reference), with COMPAT_SERVER_URL set to its HTTP address and COMPAT_TCP_PORT,
+// COMPAT_MYSQL_PORT, COMPAT_POSTGRES_PORT to its other listeners (when it has them); stops
+// the server after.
 // Used by the clickhouse-connect and clickhouse-jdbc suites.
 //
 //   node compat-tests/clickhouse-js/with-server.mjs [--url URL | --reference] -- CMD [ARGS...]
@@ -28,7 +30,15 @@ try {
 }
 console.log(`server: ${target.kind} at ${target.url}`);
 
-const child = spawn(cmd, cmdArgs, { stdio: 'inherit', env: { ...process.env, COMPAT_SERVER_URL: target.url, COMPAT_SERVER_KIND: target.kind } });
+/** @type {Record<string, string>} */
+const portEnv = {};
+if (target.ports.tcp) portEnv['COMPAT_TCP_PORT'] = String(target.ports.tcp);
+if (target.ports.mysql) portEnv['COMPAT_MYSQL_PORT'] = String(target.ports.mysql);
+if (target.ports.postgres) portEnv['COMPAT_POSTGRES_PORT'] = String(target.ports.postgres);
+const child = spawn(cmd, cmdArgs, {
+  stdio: 'inherit',
+  env: { ...process.env, COMPAT_SERVER_URL: target.url, COMPAT_SERVER_KIND: target.kind, ...portEnv },
+});
 const forward = (/** @type {NodeJS.Signals} */ sig) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
