@@ -238,6 +238,7 @@ class ValuesReader extends RowInputReader {
   private readonly v = new ValuesCursor();
   private literals: LiteralParser[] = [];
   private boundTo: unknown;
+  private ended = false;
 
   constructor(
     private readonly header: Header,
@@ -255,11 +256,16 @@ class ValuesReader extends RowInputReader {
     v.pos = pos;
     v.end = end;
     v.final = final;
-    // Whitespace, commas between rows and a trailing ';' carry nothing.
+    if (this.ended) return end;
+    // Whitespace and commas between rows carry nothing; a ';' ends the data, and what follows it is ignored
+    // (clickhouse-client --multiquery sends the rest of the line after inline VALUES).
     while (v.pos < end) {
       const c = buf[v.pos]!;
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c || c === 0x3b) v.pos++;
-      else break;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x2c) v.pos++;
+      else if (c === 0x3b) {
+        this.ended = true;
+        return end;
+      } else break;
     }
     if (v.pos >= end) return end;
     if (this.boundTo !== this.acc.builders) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Engine } from './engine.js';
 import { createHttpServer } from '../../protocols/http/index.js';
+import { createNativeServer } from '../../protocols/native/index.js';
 import { getOutputFormat } from '../formats/registry.js';
 
 /** The names of the network interfaces; each has a port in the config (0 = disabled). */
@@ -38,6 +39,16 @@ export const LISTENERS: readonly ListenerSpec[] = [
       const http = createHttpServer(engine, { host, port, logger, formats: { getOutputFormat: (name: string) => getOutputFormat(name) } });
       const bound = await http.listen();
       return { port: bound.port, close: () => http.close() };
+    },
+  },
+  {
+    name: 'tcp',
+    portKey: 'tcpPort',
+    description: 'Native protocol (TCP)',
+    async start({ engine, host, port, logger }) {
+      const native = createNativeServer(engine, { host, port, logger });
+      const bound = await native.listen();
+      return { port: bound.port, close: () => native.close() };
     },
   },
 ];

@@ -25,6 +25,8 @@ export interface InsertTarget {
   readonly header: Header;
   /** The format named by the INSERT (`FORMAT X` or `VALUES` → 'Values'), if any. */
   readonly format?: string;
+  /** The statement carries its data inline (`VALUES (1)`, `FORMAT CSV 1,2`): nothing more is expected. */
+  readonly hasInlineData: boolean;
 }
 
 export interface QueryRequest {
@@ -41,6 +43,11 @@ export interface QueryRequest {
    * data. Absent: only the inline data is inserted.
    */
   readonly input?: (target: InsertTarget) => InsertInput | Promise<InsertInput>;
+  /**
+   * Ignore data written inline after `INSERT … VALUES` / `FORMAT X`: old native clients (before revision
+   * 54415) send it in the query text but also parse it themselves and send it as blocks.
+   */
+  readonly ignoreInlineData?: boolean;
   /** The format when the query has no FORMAT clause (HTTP `default_format`): only reported back. */
   readonly defaultFormat?: string;
   /** HTTP GET and `readonly` users: only reading statements are allowed. */
@@ -95,6 +102,11 @@ export interface Session {
 export interface Credentials {
   readonly user: string;
   readonly password: string;
+  /**
+   * SHA-256 of the password, when a protocol's challenge–response proved the client knows it and the
+   * plaintext never crossed the wire (MySQL caching_sha2_password); checked instead of `password`.
+   */
+  readonly passwordSha256?: Uint8Array;
 }
 
 export interface SessionFactory {

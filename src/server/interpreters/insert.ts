@@ -68,9 +68,27 @@ export function completeBlock(ctx: InterpreterContext, entry: TableEntry, block:
   return new Block(physical.map((c) => ({ name: c.name, type: c.type })), cols, block.rows);
 }
 
-async function writeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block): Promise<void> {
+/**
+ * A block a client built (native protocol) against the header we sent: columns matched by name when every
+ * name is known, by position otherwise; columns whose type differs (LowCardinality(String) for String, …)
+ * are cast on the way in.
+ */
+function alignClientBlock(header: Header, b: Block): { block: Block; cast: ReadonlySet<string> } {
+  const byName = b.header.every((c) => header.some((h) => h.name === c.name)) && new Set(b.header.map((c) => c.name)).size === b.header.length;
+  if (!byName && b.header.length !== header.length) {
+    throw new DbError('NUMBER_OF_COLUMNS_DOESNT_MATCH', `Number of columns doesn't match: the block has ${b.header.length}, the INSERT expects ${header.length}`);
+  }
+  const named = byName ? b.header : b.header.map((c, i) => ({ name: header[i]!.name, type: c.type }));
+  const cast = new Set<string>();
+  for (const c of named) {
+    if (header.find((h) => h.name === c.name)!.type.name !== c.type.name) cast.add(c.name);
+  }
+  return { block: new Block(named, b.columns, b.rows), cast };
+}
+
+async function writeBlock(ctx: InterpreterContext, entry: TableEntry, block: Block, castExisting?: ReadonlySet<string>): Promise<void> {
   if (!block.rows) return;
-  const full = completeBlock(ctx, entry, block);
+  const full = completeBlock(ctx, entry, block, castExisting);
   await entry.storage!.insert(full);
   ctx.query.progress.writtenRows += full.rows;
   ctx.query.progress.writtenBytes += full.byteSize;
@@ -87,12 +105,14 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
     return noResult();
   }
   const format = st.format ?? (st.dataOffset !== undefined ? 'Values' : undefined);
-  const inline = st.dataOffset !== undefined ? ctx.sql.slice(st.dataOffset, st.dataEnd ?? ctx.sql.length) : '';
-  const input: InsertInput | undefined = ctx.request.input ? await ctx.request.input({ header, format }) : undefined;
-  if (input?.kind === 'blocks') {
+  const inline = st.dataOffset !== undefined && !ctx.request.ignoreInlineData ? ctx.sql.slice(st.dataOffset, st.dataEnd ?? ctx.sql.length) : '';
+  const hasInlineData = inline.trim().length > 0;
+  const input: InsertInput | undefined = ctx.request.input ? await ctx.request.input({ header, format, hasInlineData }) : undefined;
+  if (input?.kind === 'blocks' && !hasInlineData) {
     for await (const b of input.blocks) {
       ctx.query.signal.throwIfAborted();
-      await writeBlock(ctx, entry, new Block(header, b.columns, b.rows));
+      const aligned = alignClientBlock(header, b);
+      await writeBlock(ctx, entry, aligned.block, aligned.cast);
     }
     return noResult();
   }
@@ -103,7 +123,7 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
     blockRows: settingNumber(ctx.settings, 'max_insert_block_size', 1048449),
     evaluateExpression: (text: string, type: DataType) => evaluateConstant(ctx, text, type),
   } as FormatOptions & { blockRows: number });
-  if (inline.trim().length) for (const b of reader.push(Buffer.from(inline))) await writeBlock(ctx, entry, b);
+  if (hasInlineData) for (const b of reader.push(Buffer.from(inline))) await writeBlock(ctx, entry, b);
   if (input?.kind === 'bytes') {
     for await (const chunk of input.chunks) {
       ctx.query.signal.throwIfAborted();

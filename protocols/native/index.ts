@@ -1,0 +1,1 @@
+export { createNativeServer, type NativeServer, type NativeServerOptions } from './native-server.js';

@@ -1,0 +1,45 @@
+import type { Socket } from 'node:net';
+import { BinaryWriter } from '../../src/types/serializations/buffer.js';
+
+/**
+ * Packets on their way to the client: encoders append to `w`, `flush()` hands the bytes to the socket and
+ * waits while the socket's buffer is over its high-water mark, so a slow reader slows the query down
+ * instead of growing our memory.
+ */
+export class PacketOutput {
+  readonly w = new BinaryWriter(64 * 1024);
+
+  constructor(private readonly socket: Socket) {}
+
+  get closed(): boolean {
+    return this.socket.destroyed || !this.socket.writable;
+  }
+
+  /** Writes what has been encoded; resolves when the socket can take more. */
+  async flush(): Promise<void> {
+    if (this.w.pos === 0 || this.closed) {
+      this.w.reset();
+      return;
+    }
+    const ok = this.socket.write(this.w.take());
+    if (ok) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Writes without waiting (packets sent from timers, between awaits of the query loop). */
+  flushNow(): void {
+    if (this.w.pos === 0 || this.closed) {
+      this.w.reset();
+      return;
+    }
+    this.socket.write(this.w.take());
+  }
+}
