@@ -158,10 +158,6 @@ export class NativeConnection {
     let result: QueryResult | undefined;
     let stopWatch: (() => void) | undefined;
     try {
-      if (external.size > 0) {
-        // The Session API has no external tables yet: refuse rather than run the query without them.
-        throw new DbError('NOT_IMPLEMENTED', `External tables are not supported (got ${[...external.keys()].join(', ')})`);
-      }
       result = await session.execute({
         sql: q.sql,
         queryId: q.queryId || undefined,
@@ -169,6 +165,7 @@ export class NativeConnection {
         settings: q.settings,
         signal: abort.signal,
         ignoreInlineData: this.revision < Rev.EmbeddedData,
+        externalTables: [...external].map(([name, blocks]) => ({ name, header: blocks[0]!.header, blocks })),
         input: (target) => this.insertInput(target, q, blockOptions, insert, abort),
       });
       if (result.hasResultSet || this.revision >= Rev.ClientWriteInfo) progress.start(result, readIntervalMs(q.settings));
@@ -199,6 +196,7 @@ export class NativeConnection {
     }
   }
 
+  /** External tables: named blocks the client sends before the query; an empty block ends them. */
   private async readExternalTables(compressed: boolean): Promise<Map<string, Block[]>> {
     const tables = new Map<string, Block[]>();
     for (;;) {

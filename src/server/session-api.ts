@@ -29,6 +29,13 @@ export interface InsertTarget {
   readonly hasInlineData: boolean;
 }
 
+/** A table the client sends along with the query (native protocol Data packets, HTTP multipart). */
+export interface ExternalTable {
+  readonly name: string;
+  readonly header: Header;
+  readonly blocks: readonly Block[];
+}
+
 export interface QueryRequest {
   readonly sql: string;
   readonly queryId?: string;
@@ -48,6 +55,8 @@ export interface QueryRequest {
    * 54415) send it in the query text but also parse it themselves and send it as blocks.
    */
   readonly ignoreInlineData?: boolean;
+  /** Tables visible to this query only, by name (before temporary and catalog tables). */
+  readonly externalTables?: readonly ExternalTable[];
   /** The format when the query has no FORMAT clause (HTTP `default_format`): only reported back. */
   readonly defaultFormat?: string;
   /** HTTP GET and `readonly` users: only reading statements are allowed. */

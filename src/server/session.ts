@@ -16,6 +16,7 @@ import { systemTable } from '../catalog/system/system-tables.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import type { ClientInfo, QueryRequest, QueryResult, Session } from './session-api.js';
 import { checkSetting } from './settings.js';
+import { externalTableEntries } from './external-tables.js';
 import { newProgress, type RunningQuery } from './query-registry.js';
 import type { Engine } from './engine.js';
 import { noResult, rowsResult, type InterpreterContext, type StatementResult } from './interpreters/interpreter-context.js';
@@ -120,7 +121,8 @@ export class SessionImpl implements Session {
         rssAtStart: settingNumber(settings, 'max_memory_usage', 0) > 0 ? process.memoryUsage.rss() : 0,
       };
       const extras: QueryExtras = {};
-      const ictx = this.interpreterContext(request, qctx, fn, settings);
+      const external = request.externalTables?.length ? await externalTableEntries(request.externalTables) : undefined;
+      const ictx = this.interpreterContext(request, qctx, fn, settings, external);
       const result = await this.dispatch(ictx, statement, extras);
       const format = 'format' in statement ? (statement.format as string | undefined) : undefined;
       const limited = result.hasResultSet ? this.withLimits(result.blocks, settings, qctx, finish) : drain(result.blocks, finish);
@@ -177,7 +179,13 @@ export class SessionImpl implements Session {
     }
   }
 
-  private interpreterContext(request: QueryRequest, query: QueryContext, fn: FunctionContext, settings: ReadonlyMap<string, string>): InterpreterContext {
+  private interpreterContext(
+    request: QueryRequest,
+    query: QueryContext,
+    fn: FunctionContext,
+    settings: ReadonlyMap<string, string>,
+    external?: ReadonlyMap<string, TableEntry>,
+  ): InterpreterContext {
     const engine = this.engine;
     const planner: PlannerEnv = {
       functions: engine.functions,
@@ -185,7 +193,9 @@ export class SessionImpl implements Session {
       params: request.params ?? new Map(),
       settings,
       currentDatabase: this.database,
-      lookupTable: (db, name) => (db === undefined ? this.temporaryTables.get(name) : undefined) ?? engine.catalog.table(db ?? this.database, name),
+      lookupTable: (db, name) =>
+        (db === undefined || db === '_temporary_and_external_tables' ? (external?.get(name) ?? this.temporaryTables.get(name)) : undefined) ??
+        engine.catalog.table(db ?? this.database, name),
       databaseExists: (name) => engine.catalog.databases.has(name),
       systemTable: (db, name) => systemTable(engine.systemContext(this, settings), db, name),
       runToBlock: async (node: PlanNode) => concatBlocks(node.header, await collectBlocks(node, query)),

@@ -147,10 +147,10 @@ export class TestNativeClient {
   }
 
   /** A Data packet carrying `block` (compressed when the connection compresses). */
-  dataPacket(block: Block): Uint8Array {
+  dataPacket(block: Block, tableName = ''): Uint8Array {
     const w = new BinaryWriter(1024);
     w.varuint(2);
-    w.string('');
+    w.string(tableName);
     const body = new BinaryWriter(1024);
     encodeNativeBlock(block, body, { revision: this.revision, withBlockInfo: true });
     if (this.options.compression) w.bytes(encodeCompressedBlock(body.toBytes(), this.options.compression));
@@ -165,10 +165,18 @@ export class TestNativeClient {
   /** Runs a query to its end. `onPacket` sees each packet code as it arrives (to cancel mid-way). */
   async query(
     sql: string,
-    opts: { settings?: Record<string, string>; params?: Record<string, string>; queryId?: string; onPacket?: (code: number) => void; insert?: Block[] } = {},
+    opts: {
+      settings?: Record<string, string>;
+      params?: Record<string, string>;
+      queryId?: string;
+      onPacket?: (code: number) => void;
+      insert?: Block[];
+      external?: Record<string, Block>;
+    } = {},
   ): Promise<NativeResult> {
     this.send(this.queryPacket(sql, opts.settings, opts.params, opts.queryId));
-    this.send(this.dataPacket(Block.empty([]))); // no external tables
+    for (const [name, b] of Object.entries(opts.external ?? {})) this.send(this.dataPacket(b, name));
+    this.send(this.dataPacket(Block.empty([]))); // end of external tables
     const blocks: Block[] = [];
     const packets: number[] = [];
     let header: Block | undefined;

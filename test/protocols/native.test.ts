@@ -110,6 +110,17 @@ describe('native protocol', () => {
     old.close();
   });
 
+  it('makes external tables sent before the query visible to it', async () => {
+    const c = await connect({ compression: 'lz4' });
+    const r = await c.query('SELECT k, v FROM ext WHERE k IN (SELECT number FROM numbers(3)) ORDER BY k', {
+      external: { ext: block([['k', 'UInt64', [1n, 5n, 2n]], ['v', 'String', ['a', 'b', 'c']]]) },
+    });
+    expect(r.exception).toBeUndefined();
+    expect(r.blocks.flatMap((b) => b.toRows())).toEqual([[1n, 'a'], [2n, 'c']]);
+    expect((await c.query('SELECT * FROM ext')).exception?.code).toBe(60);
+    c.close();
+  });
+
   it('reports errors as Exception packets and keeps the connection usable', async () => {
     const c = await connect();
     let r = await c.query('SELECT * FROM no_such_table');
