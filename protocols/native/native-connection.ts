@@ -13,6 +13,7 @@ import {
   writeTableColumns, writeTablesStatusResponse, type BlockPacketOptions, type ProgressDelta,
 } from './server-packets.js';
 import { ConnectionClosed, SocketInput } from './socket-input.js';
+import { finishedLine, logBlock, logThreshold, profileEventsBlock, type LogLine } from './query-telemetry.js';
 
 export interface NativeConnectionOptions {
   readonly logger: Logger;
@@ -155,6 +156,8 @@ export class NativeConnection {
     this.running = abort;
     const insert = { started: false, ended: false };
     const progress = new ProgressSender(this.out, this.revision);
+    const logLevel = this.revision >= Rev.ServerLogs ? logThreshold(q.settings.get('send_logs_level') ?? session.settings().get('send_logs_level')) : 0;
+    const logs: LogLine[] = [{ level: 'debug', source: 'executeQuery', text: `(from ${this.socket.remoteAddress}:${this.socket.remotePort}) ${q.sql}` }];
     let result: QueryResult | undefined;
     let stopWatch: (() => void) | undefined;
     try {
@@ -168,14 +171,17 @@ export class NativeConnection {
         externalTables: [...external].map(([name, blocks]) => ({ name, header: blocks[0]!.header, blocks })),
         input: (target) => this.insertInput(target, q, blockOptions, insert, abort),
       });
-      if (result.hasResultSet || this.revision >= Rev.ClientWriteInfo) progress.start(result, readIntervalMs(q.settings));
+      // Clients before 54420 accept no Progress after an INSERT or DDL (only Exception, Log, EndOfStream).
+      const withProgress = result.hasResultSet || this.revision >= Rev.ClientWriteInfo;
+      if (withProgress) progress.start(result, readIntervalMs(q.settings));
       stopWatch = this.watchForCancel(abort);
-      if (result.hasResultSet) await this.sendResult(result, blockOptions, progress);
-      else for await (const _ of result.blocks) void _;
+      const rows = result.hasResultSet ? await this.sendResult(result, blockOptions, progress) : await drainRows(result);
       stopWatch();
       progress.stop();
-      // Clients before 54420 accept no Progress after an INSERT or DDL (only Exception, Log, EndOfStream).
-      if (result.hasResultSet || this.revision >= Rev.ClientWriteInfo) progress.send();
+      if (withProgress) progress.send();
+      logs.push(finishedLine(result.progress, rows));
+      this.writeTelemetry(result, logs, logLevel);
+      if (result.hasResultSet) this.writeEndOfData(blockOptions);
       writeEndOfStream(this.out.w);
       await this.out.flush();
     } catch (e) {
@@ -188,11 +194,25 @@ export class NativeConnection {
         if (result?.hasResultSet) this.writeEndOfData(blockOptions);
         writeEndOfStream(this.out.w);
       } else {
-        writeException(this.out.w, toDbError(e));
+        const err = toDbError(e);
+        logs.push({ level: 'error', source: 'executeQuery', text: `Code: ${err.code}. DB::Exception: ${err.message}. (${err.errorName})` });
+        this.writeTelemetry(result, logs, logLevel);
+        writeException(this.out.w, err);
       }
       await this.out.flush();
     } finally {
       this.running = undefined;
+    }
+  }
+
+  /** Server log lines (when send_logs_level asks for them) and ProfileEvents (from revision 54451), uncompressed. */
+  private writeTelemetry(result: QueryResult | undefined, logs: readonly LogLine[], logLevel: number): void {
+    const options: BlockPacketOptions = { revision: this.revision, compression: undefined };
+    const queryId = result?.queryId ?? '';
+    const log = logLevel > 0 ? logBlock(queryId, logs, logLevel) : undefined;
+    if (log !== undefined) writeBlockPacket(this.out.w, ServerPacket.Log, log, options);
+    if (result !== undefined && this.revision >= Rev.ProfileEvents) {
+      writeBlockPacket(this.out.w, ServerPacket.ProfileEvents, profileEventsBlock(result.progress), options);
     }
   }
 
@@ -280,7 +300,8 @@ export class NativeConnection {
     }
   }
 
-  private async sendResult(result: QueryResult, options: BlockPacketOptions, progress: ProgressSender): Promise<void> {
+  /** Header, Data blocks as they come, Totals, Extremes, ProfileInfo. Returns the number of rows sent. */
+  private async sendResult(result: QueryResult, options: BlockPacketOptions, progress: ProgressSender): Promise<number> {
     writeBlockPacket(this.out.w, ServerPacket.Data, headerBlock(result.header), options);
     await this.out.flush();
     let rows = 0;
@@ -313,9 +334,7 @@ export class NativeConnection {
       // Always "calculated": an old client asked to calculate it itself walks streams it does not have and aborts.
       calculatedRowsBeforeLimit: true,
     });
-    progress.send();
-    this.writeEndOfData(options);
-    await this.out.flush();
+    return rows;
   }
 
   /** An empty block (no columns) ends a result; clients finish their output format on it. */
@@ -325,6 +344,12 @@ export class NativeConnection {
 }
 
 async function* noBlocks(): AsyncGenerator<Block> {}
+
+/** Runs a statement without a result set to its end. */
+async function drainRows(result: QueryResult): Promise<number> {
+  for await (const _ of result.blocks) void _;
+  return 0;
+}
 
 function readIntervalMs(settings: ReadonlyMap<string, string>): number {
   // interactive_delay is in microseconds (default 100 ms).

@@ -110,6 +110,21 @@ describe('native protocol', () => {
     old.close();
   });
 
+  it('sends server logs when send_logs_level asks, and ProfileEvents to clients from revision 54451', async () => {
+    const c = await connect({ compression: 'lz4' });
+    let r = await c.query('SELECT 1', { settings: { send_logs_level: 'information' } });
+    expect(r.packets).toContain(10);
+    expect(r.packets).toContain(14);
+    r = await c.query('SELECT 1');
+    expect(r.packets).not.toContain(10);
+    const old = await connect({ revision: 54420 });
+    r = await old.query('SELECT 1', { settings: { send_logs_level: 'trace' } });
+    expect(r.packets).toContain(10);
+    expect(r.packets).not.toContain(14);
+    c.close();
+    old.close();
+  });
+
   it('makes external tables sent before the query visible to it', async () => {
     const c = await connect({ compression: 'lz4' });
     const r = await c.query('SELECT k, v FROM ext WHERE k IN (SELECT number FROM numbers(3)) ORDER BY k', {
