@@ -34,7 +34,8 @@ export function writeException(w: BinaryWriter, e: DbError): void {
   for (let cur: DbError | undefined = e; cur !== undefined; cur = cur.nested) {
     w.i32(cur.code);
     w.string('DB::Exception');
-    w.string(cur.message);
+    // ClickHouse sends displayText(), which carries the exception name as a prefix.
+    w.string(`DB::Exception: ${cur.message}`);
     w.string('');
     w.u8(cur.nested ? 1 : 0);
   }

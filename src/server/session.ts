@@ -17,6 +17,7 @@ import type { TableEntry } from '../catalog/table-entry.js';
 import type { ClientInfo, QueryRequest, QueryResult, Session } from './session-api.js';
 import { checkSetting } from './settings.js';
 import { externalTableEntries } from './external-tables.js';
+import { ExtremesTracker } from '../exec/extremes.js';
 import { newProgress, type RunningQuery } from './query-registry.js';
 import type { Engine } from './engine.js';
 import { noResult, rowsResult, type InterpreterContext, type StatementResult } from './interpreters/interpreter-context.js';
@@ -125,7 +126,8 @@ export class SessionImpl implements Session {
       const ictx = this.interpreterContext(request, qctx, fn, settings, external);
       const result = await this.dispatch(ictx, statement, extras);
       const format = 'format' in statement ? (statement.format as string | undefined) : undefined;
-      const limited = result.hasResultSet ? this.withLimits(result.blocks, settings, qctx, finish) : drain(result.blocks, finish);
+      const extremes = result.hasResultSet && settings.get('extremes') === '1' ? new ExtremesTracker(result.header) : undefined;
+      const limited = result.hasResultSet ? this.withLimits(result.blocks, settings, qctx, finish, extremes) : drain(result.blocks, finish);
       return {
         queryId,
         header: result.header,
@@ -134,7 +136,7 @@ export class SessionImpl implements Session {
         isStreaming: !!result.isStreaming,
         blocks: limited,
         totals: () => (extras.totals && extras.projectTotals ? extras.projectTotals(extras.totals) : extras.totals),
-        extremes: () => undefined,
+        extremes: () => extremes?.result(),
         rowsBeforeLimit: () => extras.limitNode?.rowsBefore,
         progress,
         timezone,
@@ -155,7 +157,13 @@ export class SessionImpl implements Session {
     return m;
   }
 
-  private async *withLimits(blocks: AsyncIterable<Block>, settings: ReadonlyMap<string, string>, ctx: QueryContext, finish: () => void): AsyncIterable<Block> {
+  private async *withLimits(
+    blocks: AsyncIterable<Block>,
+    settings: ReadonlyMap<string, string>,
+    ctx: QueryContext,
+    finish: () => void,
+    extremes?: ExtremesTracker,
+  ): AsyncIterable<Block> {
     const maxRows = settingNumber(settings, 'max_result_rows', 0);
     const breakMode = settings.get('result_overflow_mode') === 'break';
     try {
@@ -165,11 +173,13 @@ export class SessionImpl implements Session {
         ctx.progress.resultBytes += b.byteSize;
         if (maxRows > 0 && ctx.progress.resultRows > maxRows) {
           if (breakMode) {
+            extremes?.add(b);
             yield b;
             return;
           }
           throw new DbError('TOO_MANY_ROWS_OR_BYTES', `Limit for result exceeded, max rows: ${maxRows}, current rows: ${ctx.progress.resultRows}`);
         }
+        extremes?.add(b);
         yield b;
       }
     } catch (e) {

@@ -258,7 +258,7 @@ class FakeSession implements Session {
       record.done = true;
       return;
     }
-    const input: InsertInput = await request.input({ header: [{ name: 'x', type: StringType }], format });
+    const input: InsertInput = await request.input({ header: [{ name: 'x', type: StringType }], format, hasInlineData: false });
     if (input.kind !== 'bytes') throw new DbError('LOGICAL_ERROR', 'expected bytes');
     const decoder = new TextDecoder();
     for await (const chunk of input.chunks) {
