@@ -73,7 +73,7 @@ export function profileEventsBlock(p: QueryProgress): Block {
     ['InsertedBytes', p.writtenBytes],
     ['RealTimeMicroseconds', elapsedUs],
   ];
-  const rows = counters.map(([name, value]): Value[] => [host, now, 0n, 'increment', name, BigInt(value)]);
+  const rows = counters.map(([name, value]): Value[] => [host, now, 0n, 1, name, BigInt(value)]);
   rows.push([host, now, 0n, 2, 'MemoryTrackerUsage', BigInt(process.memoryUsage().heapUsed)]);
   return block(PROFILE_EVENTS_HEADER, rows);
 }
