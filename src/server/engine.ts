@@ -97,7 +97,11 @@ export class Engine implements SessionFactory {
     const user = this.users.get(credentials.user || 'default');
     const fail = () => new DbError('AUTHENTICATION_FAILED', `${credentials.user || 'default'}: Authentication failed: password is incorrect, or there is no user with such name.`);
     if (!user) throw fail();
-    if (user.passwordSha256Hex) {
+    if (credentials.passwordSha256 !== undefined) {
+      const want = user.passwordSha256Hex ? Buffer.from(user.passwordSha256Hex, 'hex') : createHash('sha256').update(user.password ?? '').digest();
+      const got = Buffer.from(credentials.passwordSha256);
+      if (want.length !== got.length || !timingSafeEqual(got, want)) throw fail();
+    } else if (user.passwordSha256Hex) {
       const got = createHash('sha256').update(credentials.password).digest();
       const want = Buffer.from(user.passwordSha256Hex, 'hex');
       if (want.length !== got.length || !timingSafeEqual(got, want)) throw fail();

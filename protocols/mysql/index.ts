@@ -1,0 +1,1 @@
+export { createMysqlServer, type MysqlServer, type MysqlServerOptions } from './mysql-server.js';
