@@ -270,9 +270,16 @@ export class Lexer {
       case 61: // = ==
         len = n1 === 61 ? 2 : 1;
         break;
-      case 33: // !=
+      case 33: // != (and Postgres' !~ / !~*)
+        if (n1 === 126) {
+          len = s.charCodeAt(start + 2) === 42 ? 3 : 2;
+          break;
+        }
         if (n1 !== 61) throw syntaxError('Exclamation mark can only occur in != operator', s, start);
         len = 2;
+        break;
+      case 126: // Postgres' regular-expression match ~ and ~*
+        len = n1 === 42 ? 2 : 1;
         break;
       case 60: // < <= <> <=>
         len = n1 === 61 && s.charCodeAt(start + 2) === 62 ? 3 : n1 === 61 || n1 === 62 ? 2 : 1;
@@ -301,7 +308,7 @@ export class Lexer {
 
 /** One-character operators as interned strings (no slicing per token). */
 const OP_CHARS: string[] = [];
-for (const ch of '()[]{},;+*/%?-=<>:@') OP_CHARS[ch.charCodeAt(0)] = ch;
+for (const ch of '()[]{},;+*/%?-=<>:@~') OP_CHARS[ch.charCodeAt(0)] = ch;
 
 function lineEnd(s: string, i: number): number {
   const j = s.indexOf('\n', i);

@@ -1,5 +1,5 @@
 import type { Expr } from './ast.js';
-import { fn, intervalShorthand, numberLiteral } from './ast-util.js';
+import { fn, intervalShorthand, lit, numberLiteral } from './ast-util.js';
 import { PrimaryParser } from './parse-primary.js';
 import { MAX_DEPTH } from './parser-base.js';
 import { DbError } from '../errors/index.js';
@@ -30,6 +30,14 @@ const COMPARISON_OPS: Readonly<Record<string, string>> = {
   '<=': 'lessOrEquals',
   '>=': 'greaterOrEquals',
   '<=>': 'isNotDistinctFrom',
+};
+
+/** Postgres' regular-expression operators (clients such as psql send them in catalog queries). */
+const REGEX_OPS: Readonly<Record<string, { negated: boolean; insensitive: boolean }>> = {
+  '~': { negated: false, insensitive: false },
+  '~*': { negated: false, insensitive: true },
+  '!~': { negated: true, insensitive: false },
+  '!~*': { negated: true, insensitive: true },
 };
 
 const MULTIPLICATIVE_OPS: Readonly<Record<string, string>> = { '*': 'multiply', '/': 'divide', '%': 'modulo' };
@@ -113,6 +121,17 @@ export abstract class ExpressionParser extends PrimaryParser {
           this.expectOp(':');
           const otherwise = this.parseExprLevel(Level.Ternary);
           left = fn('if', [left, then, otherwise], t.start);
+          continue;
+        }
+        const regex = REGEX_OPS[op];
+        if (regex !== undefined) {
+          // Postgres' `~` family: `a ~ re` → match(a, re), `~*` case-insensitive, `!~` negated.
+          if (min > Level.Comparison) break;
+          this.advance();
+          let pattern = this.parseExprLevel(Level.Between);
+          if (regex.insensitive) pattern = fn('concat', [lit('(?i)', t.start), pattern], t.start);
+          left = fn('match', [left, pattern], t.start);
+          if (regex.negated) left = fn('not', [left], t.start);
           continue;
         }
         const cmp = COMPARISON_OPS[op];

@@ -48,7 +48,21 @@ const SYSTEM_TABLE_NAMES = [
   'aggregate_function_combinators', 'keywords', 'users', 'clusters', 'merge_tree_settings', 'disks', 'errors',
 ];
 
+/** A resolver for system tables defined outside this file (pg_catalog); undefined = not one of its tables. */
+export type SystemTableResolver = (ctx: SystemContext, database: string, name: string) => PlanNode | undefined;
+
+const extraResolvers: SystemTableResolver[] = [];
+
+/** Registers more system tables (pg_catalog for the Postgres protocol); consulted before the built-in ones. */
+export function registerSystemTables(resolver: SystemTableResolver): void {
+  if (!extraResolvers.includes(resolver)) extraResolvers.push(resolver);
+}
+
 export function systemTable(ctx: SystemContext, database: string, name: string): PlanNode | undefined {
+  for (const r of extraResolvers) {
+    const node = r(ctx, database, name);
+    if (node) return node;
+  }
   const db = database.toLowerCase();
   if (db === 'information_schema') return informationSchema(ctx, name.toLowerCase());
   if (db !== 'system') return undefined;

@@ -1,0 +1,1 @@
+export { createPostgresServer, type PostgresServer, type PostgresServerOptions } from './pg-server.js';
