@@ -2,7 +2,7 @@
 // Hadron vs ClickHouse 18.16 (and DuckDB in-process) on one generated dataset: HTTP ingest
 // (RowBinary and CSV) and a handful of analytical queries. See docs/benchmarks.md.
 //
-//   npm run build && node bench/run.mjs [--rows 10000000] [--runs 3] [--only ingest,queries]
+//   npm run build && node bench/run.mjs [--rows 10000000] [--runs 3] [--only ingest,queries,native]
 //     [--systems hadron,clickhouse,duckdb] [--queries sum,time_range] [--chunk-rows 1000000] [--query-timeout 120]
 //     [--hadron-node-args="--cpu-prof --cpu-prof-dir=bench/.data/prof"] [--write-doc | --no-doc]
 //     [--out bench/results/other.json]
@@ -21,6 +21,7 @@ import { benchQueries } from './lib/queries.mjs';
 import { compareAnswers, median } from './lib/stats.mjs';
 import { INGEST_GOAL_ROWS_PER_S, QUERY_GOAL_RATIO, renderConsole, renderMarkdown } from './lib/report.mjs';
 import { memoryOf, startClickHouseServer, startHadronServer } from './lib/servers.mjs';
+import { renderNativeCliConsole, renderNativeCliMarkdown, runNativeCli } from './lib/native-cli.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const defaultResultsFile = join(benchDir, 'results', 'latest.json');
@@ -31,7 +32,7 @@ const { values: opts } = parseArgs({
   options: {
     rows: { type: 'string', default: String(DEFAULT_ROWS) },
     runs: { type: 'string', default: '3' },
-    only: { type: 'string', default: 'ingest,queries' },
+    only: { type: 'string', default: 'ingest,queries,native' },
     systems: { type: 'string', default: 'hadron,clickhouse,duckdb' },
     'chunk-rows': { type: 'string', default: '1000000' },
     'query-timeout': { type: 'string', default: '120' },
@@ -49,7 +50,7 @@ const resultsFile = opts.out ? resolve(opts.out) : defaultResultsFile;
 
 if (opts['report-only']) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  writeFileSync(docFile, renderMarkdown(results));
+  writeFileSync(docFile, renderMarkdown(results) + renderNativeCliMarkdown(results));
   console.log(`wrote ${docFile} from ${resultsFile}`);
   process.exit(0);
 }
@@ -83,6 +84,7 @@ const results = {
   notes: /** @type {string[]} */ ([]),
   goals: { queryRatio: QUERY_GOAL_RATIO, ingestRowsPerSecond: INGEST_GOAL_ROWS_PER_S },
   hadronNodeArgs,
+  nativeCli: /** @type {import('./lib/native-cli.mjs').NativeCliResults | undefined} */ (undefined),
 };
 
 const scratch = mkdtempSync(join(tmpdir(), 'hadron-bench-'));
@@ -149,6 +151,8 @@ async function main() {
     const r = await duck.ingestCsv(csv, rows);
     results.ingest.push({ system: 'DuckDB', format: 'CSV', rows: r.rows, ms: Math.round(r.ms), rowsPerSecond: Math.round(r.rows / (r.ms / 1000)), bytes: results.dataset.csvBytes, error: null, note: 'read_csv from a local file, in-process' });
   }
+  // clickhouse-client over the native protocol (lib/native-cli.mjs): its own tables, then SELECT * FROM t
+  if (phases.has('native')) results.nativeCli = await runNativeCli({ servers, data, csv, chunkRows, runs, scratch, log });
   csv.length = 0;
 
   if (!phases.has('queries')) return finish();
@@ -204,10 +208,11 @@ function finish() {
   mkdirSync(dirname(resultsFile), { recursive: true });
   writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
   console.log('\n' + renderConsole(results));
+  if (results.nativeCli) console.log('\n' + renderNativeCliConsole(results));
   log(`wrote ${resultsFile}`);
   const fullRun = rows === DEFAULT_ROWS && onlyQueries.size === 0 && phases.has('ingest') && phases.has('queries') && systems.has('hadron') && systems.has('clickhouse');
   if (opts['write-doc'] || (fullRun && !opts['no-doc'])) {
-    writeFileSync(docFile, renderMarkdown(results));
+    writeFileSync(docFile, renderMarkdown(results) + renderNativeCliMarkdown(results));
     log(`wrote ${docFile}`);
   } else {
     log('docs/benchmarks.md not regenerated (not a full default run; pass --write-doc to force)');

@@ -51,6 +51,11 @@ run_suite() {
 run_suite clickhouse-js node "$here/clickhouse-js/run.mjs" "${args[@]}"
 run_suite clickhouse-connect "$here/clickhouse-connect/run.sh" "${args[@]}"
 run_suite clickhouse-jdbc "$here/clickhouse-jdbc/run.sh" "${args[@]}"
+run_suite mysql "$here/mysql/run.sh" "${args[@]}"
+run_suite clickhouse-client "$here/clickhouse-client/run.sh" "${args[@]}"
+run_suite postgres "$here/postgres/run.sh" "${args[@]}"
+run_suite clickhouse-driver "$here/clickhouse-driver/run.sh" "${args[@]}"
+run_suite clickhouse-go "$here/clickhouse-go/run.sh" "${args[@]}"
 
 echo "=== summary"
 for s in "${summaries[@]}"; do echo "$s"; done

@@ -11,7 +11,7 @@ import { hadronEntry } from '../../compat-tests/lib/hadron-server.mjs';
 import { startReferenceClickHouse } from '../../compat-tests/lib/reference-clickhouse.mjs';
 
 /**
- * @typedef {{ name: string, url: string, pid: number, version: string, stop: () => Promise<void> }} BenchServer
+ * @typedef {{ name: string, url: string, pid: number, version: string, stop: () => Promise<void>, tcpPort?: number }} BenchServer
  */
 
 /**
@@ -22,13 +22,14 @@ export async function startHadronServer(options) {
   if (!existsSync(hadronEntry)) throw new Error(`${hadronEntry} is missing: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(options.scratch, 'hadron-'));
   const httpPort = await freePort();
+  const tcpPort = await freePort(); // the native protocol, for the clickhouse-client section
   const args = [
     ...options.nodeArgs,
     hadronEntry,
     'server',
     '--data-dir', dataDir,
     '--http-port', String(httpPort),
-    '--tcp-port', '0',
+    '--tcp-port', String(tcpPort),
     '--mysql-port', '0',
     '--postgres-port', '0',
     '--rest-port', '0',
@@ -48,7 +49,7 @@ export async function startHadronServer(options) {
     throw new Error(`${/** @type {Error} */ (err).message}\n${tail(options.logFile)}`);
   }
   const version = await fetch(`${url}/?query=${encodeURIComponent('SELECT version()')}`).then((r) => r.text());
-  return { name: 'Hadron', url, pid: /** @type {number} */ (proc.child.pid), version: version.trim(), stop };
+  return { name: 'Hadron', url, pid: /** @type {number} */ (proc.child.pid), version: version.trim(), stop, tcpPort };
 }
 
 /**
@@ -63,6 +64,7 @@ export async function startClickHouseServer(options) {
     url: ch.url,
     pid: /** @type {number} */ (ch.pid),
     version: ch.version,
+    tcpPort: ch.tcpPort,
     stop: async () => {
       await ch.stop();
       rmSync(dir, { recursive: true, force: true });

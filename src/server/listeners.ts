@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { Engine } from './engine.js';
 import { createHttpServer } from '../../protocols/http/index.js';
+import { createMysqlServer } from '../../protocols/mysql/index.js';
 import { createNativeServer } from '../../protocols/native/index.js';
 import { getOutputFormat } from '../formats/registry.js';
+import { createPostgresServer } from '../../protocols/postgres/index.js';
 
 /** The names of the network interfaces; each has a port in the config (0 = disabled). */
 export type ListenerName = 'http' | 'tcp' | 'mysql' | 'postgres' | 'rest';
@@ -49,6 +51,26 @@ export const LISTENERS: readonly ListenerSpec[] = [
       const native = createNativeServer(engine, { host, port, logger });
       const bound = await native.listen();
       return { port: bound.port, close: () => native.close() };
+    },
+  },
+  {
+    name: 'mysql',
+    portKey: 'mysqlPort',
+    description: 'MySQL wire protocol',
+    async start({ engine, host, port, logger }) {
+      const mysql = createMysqlServer(engine, { host, port, logger });
+      const bound = await mysql.listen();
+      return { port: bound.port, close: () => mysql.close() };
+    },
+  },
+  {
+    name: 'postgres',
+    portKey: 'postgresPort',
+    description: 'Postgres wire protocol',
+    async start({ engine, host, port, logger }) {
+      const pg = createPostgresServer(engine, { host, port, logger });
+      const bound = await pg.listen();
+      return { port: bound.port, close: () => pg.close() };
     },
   },
 ];
