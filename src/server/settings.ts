@@ -13,6 +13,8 @@ const S = (name: string, def: string, type: SettingDef['type'], description: str
 export const SETTINGS: readonly SettingDef[] = [
   S('max_block_size', '65409', 'UInt64', 'Maximum rows per block when reading'),
   S('max_insert_block_size', '1048449', 'UInt64', 'Rows per block formed when parsing inserted data'),
+  S('min_insert_block_size_rows', '1048449', 'UInt64', 'Blocks sent by native clients are squashed up to this many rows before they are written'),
+  S('min_insert_block_size_bytes', '268402944', 'UInt64', 'Blocks sent by native clients are squashed up to this many bytes before they are written'),
   S('max_threads', '2', 'UInt64', 'Threads for query execution (informational in Hadron)'),
   S('max_execution_time', '0', 'Seconds', 'Maximum query time in seconds, 0 = unlimited'),
   S('max_result_rows', '0', 'UInt64', 'Limit on result rows, 0 = unlimited'),

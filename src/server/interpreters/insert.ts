@@ -1,7 +1,7 @@
 import type { InsertStatement, Query } from '../../sql/ast.js';
 import { parseExpression } from '../../sql/index.js';
 import { DbError } from '../../errors/index.js';
-import { Block, type Header } from '../../core/block.js';
+import { Block, concatBlocks, type Header } from '../../core/block.js';
 import type { TableEntry } from '../../catalog/table-entry.js';
 import { Scope } from '../../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../../analyzer/expression-compiler.js';
@@ -109,11 +109,33 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
   const hasInlineData = inline.trim().length > 0;
   const input: InsertInput | undefined = ctx.request.input ? await ctx.request.input({ header, format, hasInlineData }) : undefined;
   if (input?.kind === 'blocks' && !hasInlineData) {
+    // Clients send small blocks (clickhouse-client: 65,536 rows): squash them, as ClickHouse does, so each
+    // write to the log (one fsync) and each part carries up to min_insert_block_size_rows rows.
+    const minRows = settingNumber(ctx.settings, 'min_insert_block_size_rows', 1048449);
+    const minBytes = settingNumber(ctx.settings, 'min_insert_block_size_bytes', 256 << 20);
+    let pending: Block[] = [];
+    let rows = 0;
+    let bytes = 0;
+    const flush = async () => {
+      if (!pending.length) return;
+      const full = pending.length === 1 ? pending[0]! : concatBlocks(pending[0]!.header, pending);
+      pending = [];
+      rows = bytes = 0;
+      await entry.storage!.insert(full);
+      ctx.query.progress.writtenRows += full.rows;
+      ctx.query.progress.writtenBytes += full.byteSize;
+    };
     for await (const b of input.blocks) {
       ctx.query.signal.throwIfAborted();
+      if (!b.rows) continue;
       const aligned = alignClientBlock(header, b);
-      await writeBlock(ctx, entry, aligned.block, aligned.cast);
+      const full = completeBlock(ctx, entry, aligned.block, aligned.cast);
+      pending.push(full);
+      rows += full.rows;
+      bytes += full.byteSize;
+      if (rows >= minRows || bytes >= minBytes) await flush();
     }
+    await flush();
     return noResult();
   }
   const fmt = getInputFormat(format ?? 'Values');
