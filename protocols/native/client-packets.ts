@@ -73,9 +73,10 @@ function readClientInfo(r: BinaryReader, revision: number): QueryClientInfo | un
     r.string(); // user agent
     if (revision >= 54443) r.string(); // X-Forwarded-For
     if (revision >= 54447) r.string(); // Referer
-  } else {
-    throw new DbError('UNKNOWN_PACKET_FROM_CLIENT', `Unknown interface ${iface} in ClientInfo`);
+  } else if (iface === 0) {
+    throw new DbError('UNKNOWN_PACKET_FROM_CLIENT', 'Unknown interface 0 in ClientInfo');
   }
+  // Other interfaces (gRPC, MySQL, Postgres, LOCAL = 6 from clickhouse-local / chdb, …) carry no fields here.
   const quotaKey = revision >= Rev.QuotaKeyInClientInfo ? r.string() : '';
   if (revision >= Rev.DistributedDepth) r.varuint();
   if (iface === ClientInterface.TCP && revision >= Rev.VersionPatch) r.varuint();

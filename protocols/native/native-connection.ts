@@ -13,7 +13,7 @@ import {
   writeTableColumns, writeTablesStatusResponse, type BlockPacketOptions, type ProgressDelta,
 } from './server-packets.js';
 import { ConnectionClosed, SocketInput } from './socket-input.js';
-import { finishedLine, logBlock, logThreshold, profileEventsBlock, type LogLine } from './query-telemetry.js';
+import { countersOf, finishedLine, logBlock, logThreshold, profileEventsBlock, type LogLine } from './query-telemetry.js';
 
 export interface NativeConnectionOptions {
   readonly logger: Logger;
@@ -21,6 +21,16 @@ export interface NativeConnectionOptions {
   readonly maxPacketBytes: number;
   /** What the server calls itself in Hello (`Hadron`). */
   readonly serverName: string;
+}
+
+/** Where the client is in sending INSERT data. */
+interface InsertState {
+  /** The header went out: the client sends blocks. */
+  started: boolean;
+  /** The client's empty end block arrived. */
+  ended: boolean;
+  /** A packet could not be read: the connection is out of step. */
+  broken: boolean;
 }
 
 /** Why a query stopped early: the client's Cancel packet or the connection going away. */
@@ -154,7 +164,7 @@ export class NativeConnection {
     const external = await this.readExternalTables(q.compression);
     const abort = new AbortController();
     this.running = abort;
-    const insert = { started: false, ended: false };
+    const insert: InsertState = { started: false, ended: false, broken: false };
     const progress = new ProgressSender(this.out, this.revision);
     const logLevel = this.revision >= Rev.ServerLogs ? logThreshold(q.settings.get('send_logs_level') ?? session.settings().get('send_logs_level')) : 0;
     const logs: LogLine[] = [{ level: 'debug', source: 'executeQuery', text: `(from ${this.socket.remoteAddress}:${this.socket.remotePort}) ${q.sql}` }];
@@ -187,7 +197,10 @@ export class NativeConnection {
     } catch (e) {
       stopWatch?.();
       progress.stop();
-      if (insert.started && !insert.ended) await this.skipInsertData(q.compression);
+      if (insert.broken) throw e;
+      // Clients that wait for ProfileEvents after each block (54456) have nothing in flight when an INSERT
+      // fails; older ones send all their blocks first, which must be read past.
+      if (insert.started && !insert.ended && this.revision < Rev.ProfileEventsInInsert) await this.skipInsertData(q.compression);
       if (abort.signal.aborted) {
         // Cancelled by the client: it waits for the end of the data and of the stream, not for an error.
         if (this.input.isClosed) return;
@@ -212,7 +225,7 @@ export class NativeConnection {
     const log = logLevel > 0 ? logBlock(queryId, logs, logLevel) : undefined;
     if (log !== undefined) writeBlockPacket(this.out.w, ServerPacket.Log, log, options);
     if (result !== undefined && this.revision >= Rev.ProfileEvents) {
-      writeBlockPacket(this.out.w, ServerPacket.ProfileEvents, profileEventsBlock(result.progress), options);
+      writeBlockPacket(this.out.w, ServerPacket.ProfileEvents, profileEventsBlock(countersOf(result.progress)), options);
     }
   }
 
@@ -255,7 +268,7 @@ export class NativeConnection {
     target: InsertTarget,
     q: QueryPacket,
     blockOptions: BlockPacketOptions,
-    state: { started: boolean; ended: boolean },
+    state: InsertState,
     abort: AbortController,
   ): Promise<InsertInput> {
     if (target.hasInlineData) return { kind: 'blocks', blocks: noBlocks() };
@@ -264,16 +277,34 @@ export class NativeConnection {
     await this.out.flush();
     state.started = true;
     const self = this;
+    const received = { selectedRows: 0, selectedBytes: 0, insertedRows: 0, insertedBytes: 0, startNs: process.hrtime.bigint() };
+    // From 54456 clients wait for ProfileEvents after each block they send, the final empty one included.
+    const acknowledge = async () => {
+      if (self.revision < Rev.ProfileEventsInInsert) return;
+      writeBlockPacket(self.out.w, ServerPacket.ProfileEvents, profileEventsBlock(received), { revision: self.revision, compression: undefined });
+      await self.out.flush();
+    };
     async function* blocks(): AsyncGenerator<Block> {
       for (;;) {
         const code = await self.input.parse((r) => r.varuint());
         if (code === ClientPacket.Data) {
-          const block = await self.readClientBlock(q.compression);
+          let block: Block;
+          try {
+            block = await self.readClientBlock(q.compression);
+          } catch (e) {
+            // A block we cannot read leaves the byte stream out of step: the connection must close.
+            state.broken = true;
+            throw e;
+          }
           if (block.header.length === 0) {
             state.ended = true;
+            await acknowledge();
             return;
           }
+          received.insertedRows += block.rows;
+          received.insertedBytes += block.byteSize;
           if (block.rows > 0) yield block;
+          await acknowledge();
         } else if (code === ClientPacket.Cancel) {
           state.ended = true;
           abort.abort(new QueryCancelled('cancelled by the client'));
@@ -282,6 +313,7 @@ export class NativeConnection {
           writePong(self.out.w);
           await self.out.flush();
         } else {
+          state.broken = true;
           throw new DbError('UNEXPECTED_PACKET_FROM_CLIENT', `Unexpected packet ${code} from client during INSERT`);
         }
       }

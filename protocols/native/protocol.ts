@@ -54,6 +54,7 @@ export const Rev = {
   ProfileEvents: 54451,
   ParallelReplicas: 54453,
   CustomSerialization: 54454,
+  ProfileEventsInInsert: 54456,
   Addendum: 54458,
   Parameters: 54459,
   ServerQueryTimeInProgress: 54460,

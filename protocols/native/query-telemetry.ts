@@ -61,18 +61,31 @@ const PROFILE_EVENTS_HEADER = [
   ['value', 'Int64'],
 ] as const;
 
-export function profileEventsBlock(p: QueryProgress): Block {
+export interface ProfileCounters {
+  readonly selectedRows: number;
+  readonly selectedBytes: number;
+  readonly insertedRows: number;
+  readonly insertedBytes: number;
+  readonly startNs: bigint;
+}
+
+export function countersOf(p: QueryProgress): ProfileCounters {
+  return { selectedRows: p.readRows, selectedBytes: p.readBytes, insertedRows: p.writtenRows, insertedBytes: p.writtenBytes, startNs: p.startNs };
+}
+
+export function profileEventsBlock(p: ProfileCounters): Block {
   const now = Math.floor(Date.now() / 1000);
   const host = os.hostname();
   const elapsedUs = Number((process.hrtime.bigint() - p.startNs) / 1000n);
   const counters: Array<[string, number]> = [
     ['Query', 1],
-    ['SelectedRows', p.readRows],
-    ['SelectedBytes', p.readBytes],
-    ['InsertedRows', p.writtenRows],
-    ['InsertedBytes', p.writtenBytes],
+    ['SelectedRows', p.selectedRows],
+    ['SelectedBytes', p.selectedBytes],
+    ['InsertedRows', p.insertedRows],
+    ['InsertedBytes', p.insertedBytes],
     ['RealTimeMicroseconds', elapsedUs],
   ];
+  // `type` is Enum8: 1 = increment, 2 = gauge.
   const rows = counters.map(([name, value]): Value[] => [host, now, 0n, 1, name, BigInt(value)]);
   rows.push([host, now, 0n, 2, 'MemoryTrackerUsage', BigInt(process.memoryUsage().heapUsed)]);
   return block(PROFILE_EVENTS_HEADER, rows);
