@@ -74,6 +74,8 @@ export class NativeConnection {
             break;
           case ClientPacket.Cancel:
             break; // the query it meant has already finished
+          case ClientPacket.KeepAlive:
+            break;
           case ClientPacket.TablesStatusRequest: {
             const tables = await this.input.parse((r) => readTablesStatusRequest(r));
             writeTablesStatusResponse(this.out.w, tables);
@@ -234,11 +236,13 @@ export class NativeConnection {
     const tables = new Map<string, Block[]>();
     for (;;) {
       const code = await this.input.parse((r) => r.varuint());
-      if (code !== ClientPacket.Data) {
+      if (code !== ClientPacket.Data && code !== ClientPacket.Scalar) {
         throw new DbError('UNEXPECTED_PACKET_FROM_CLIENT', `Unexpected packet ${code} from client (expected Data after Query)`);
       }
       const name = await this.input.parse((r) => r.string());
       const block = await readBlock(this.input, compressed, { revision: this.revision, maxBlockBytes: this.options.maxPacketBytes });
+      // Scalars only matter to queries that name them through __getScalar, which Hadron does not plan.
+      if (code === ClientPacket.Scalar) continue;
       if (block.header.length === 0) return tables;
       const list = tables.get(name) ?? [];
       list.push(block);

@@ -14,6 +14,9 @@ export const ClientPacket = {
   Cancel: 3,
   Ping: 4,
   TablesStatusRequest: 5,
+  KeepAlive: 6,
+  /** Results of scalar subqueries a distributed initiator computed; they precede external tables. */
+  Scalar: 7,
 } as const;
 
 export const ServerPacket = {
