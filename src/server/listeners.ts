@@ -5,6 +5,7 @@ import { createMysqlServer } from '../../protocols/mysql/index.js';
 import { createNativeServer } from '../../protocols/native/index.js';
 import { getOutputFormat } from '../formats/registry.js';
 import { createPostgresServer } from '../../protocols/postgres/index.js';
+import { createRestServer } from '../../protocols/rest/index.js';
 
 /** The names of the network interfaces; each has a port in the config (0 = disabled). */
 export type ListenerName = 'http' | 'tcp' | 'mysql' | 'postgres' | 'rest';
@@ -71,6 +72,16 @@ export const LISTENERS: readonly ListenerSpec[] = [
       const pg = createPostgresServer(engine, { host, port, logger });
       const bound = await pg.listen();
       return { port: bound.port, close: () => pg.close() };
+    },
+  },
+  {
+    name: 'rest',
+    portKey: 'restPort',
+    description: 'Proton REST API (/proton/…)',
+    async start({ engine, host, port, logger }) {
+      const rest = createRestServer(engine, engine.catalog, { host, port, logger });
+      const bound = await rest.listen();
+      return { port: bound.port, close: () => rest.close() };
     },
   },
 ];

@@ -1,0 +1,1 @@
+export { createRestServer, type RestServer, type RestServerOptions } from './rest-server.js';
