@@ -13,6 +13,8 @@ export function exprName(e: Expr): string {
     case 'asterisk':
       return e.qualifier ? `${e.qualifier.join('.')}.*` : '*';
     case 'function': {
+      // `[1, 2]` is parsed as a literal by ClickHouse and named like one; `[x]`, `[]` and `array(1, 2)` are calls.
+      if (e.bracketSyntax && e.args.length > 0 && e.args.every(isLiteralLike)) return `[${e.args.map(exprName).join(', ')}]`;
       const fname = e.distinct ? distinctName(e.name) : e.name;
       const params = e.params ? `(${e.params.map(exprName).join(', ')})` : '';
       const args = e.args.filter((a) => a.kind !== 'asterisk' || e.name.toLowerCase() !== 'count').map(exprName).join(', ');
@@ -26,6 +28,14 @@ export function exprName(e: Expr): string {
     case 'param':
       return `{${e.name}:${e.type.name}}`;
   }
+}
+
+/** Literals, negative number literals and nested literal brackets, as ClickHouse's array-literal parser takes them. */
+function isLiteralLike(e: Expr): boolean {
+  if (e.kind === 'literal') return true;
+  if (e.kind !== 'function') return false;
+  if (e.name === 'negate' && e.args.length === 1 && e.args[0]!.kind === 'literal') return true;
+  return !!e.bracketSyntax && e.args.length > 0 && e.args.every(isLiteralLike);
 }
 
 function windowSpecText(w: import('../sql/ast.js').WindowSpec): string {

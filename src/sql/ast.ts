@@ -52,6 +52,8 @@ export interface FunctionExpr extends NodeBase {
   distinct?: boolean;
   /** `f(...) OVER (...)` or `OVER name` */
   over?: WindowSpec;
+  /** Written as `[a, b]` rather than `array(a, b)`: with only literals inside it is named like a literal. */
+  bracketSyntax?: boolean;
 }
 
 export interface LambdaExpr extends NodeBase {

@@ -233,7 +233,7 @@ export abstract class PrimaryParser extends CallParser {
       case '[': {
         this.advance();
         const items = this.parseNestedList(']');
-        return fn('array', items, t.start);
+        return { ...fn('array', items, t.start), bracketSyntax: true };
       }
       case '*': {
         this.advance();

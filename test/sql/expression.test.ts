@@ -7,6 +7,8 @@ const id = (...parts: string[]): Expr => ({ kind: 'identifier', parts });
 const n = (value: number, text = String(value)): Expr => ({ kind: 'literal', value, text });
 const s = (value: string): Expr => ({ kind: 'literal', value });
 const f = (name: string, ...args: Expr[]): Expr => ({ kind: 'function', name, args });
+/** `[a, b]`: an array call marked as written with brackets. */
+const bracket = (...args: Expr[]): Expr => ({ kind: 'function', name: 'array', args, bracketSyntax: true });
 
 /** The canonical text of an expression. */
 const fmt = (sql: string) => formatExpr(parseExpression(sql));
@@ -107,8 +109,8 @@ describe('expressions: elements', () => {
   });
 
   it('reads arrays, tuples, element access and casts', () => {
-    expect(expr('[1, 2]')).toEqual(f('array', n(1), n(2)));
-    expect(expr('[]')).toEqual(f('array'));
+    expect(expr('[1, 2]')).toEqual(bracket(n(1), n(2)));
+    expect(expr('[]')).toEqual(bracket());
     expect(expr("(1, 'a')")).toEqual(f('tuple', n(1), s('a')));
     expect(expr('()')).toEqual(f('tuple'));
     expect(expr('(1)')).toEqual(n(1));
@@ -122,7 +124,7 @@ describe('expressions: elements', () => {
     expect(expr("CAST(x AS DateTime64(3, 'UTC'))")).toEqual(f('CAST', id('x'), s("DateTime64(3, 'UTC')")));
     expect(expr("cast(x, 'String')")).toEqual(f('cast', id('x'), s('String')));
     expect(expr('-1::Int8')).toEqual(f('CAST', n(-1, '-1'), s('Int8')));
-    expect(expr('[1][1]::String')).toEqual(f('CAST', f('arrayElement', f('array', n(1)), n(1)), s('String')));
+    expect(expr('[1][1]::String')).toEqual(f('CAST', f('arrayElement', bracket(n(1)), n(1)), s('String')));
   });
 
   it('reads function calls', () => {
