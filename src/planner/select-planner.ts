@@ -6,9 +6,9 @@ import { Scope, type ScopeColumn } from '../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import { exprName } from '../analyzer/column-name.js';
-import { removeLowCardinality } from '../types/data-type.js';
+import { removeLowCardinality, T } from '../types/data-type.js';
 import { leastSupertype } from '../types/supertype.js';
-import { OneRowSource } from '../exec/operators/sources.js';
+import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { DistinctNode, LimitByNode, LimitNode, SetOperationNode, UnionAllNode } from '../exec/operators/limit.js';
 import { ExpressionNode, FilterNode, SelectColumnsNode } from '../exec/operators/filter.js';
 import { AggregateNode, type AggregateSpec } from '../exec/operators/aggregate.js';
@@ -206,6 +206,11 @@ export class QueryPlanner {
     if (scan) {
       const cols = new Map(scan.header.map((c) => [c.name, c.type]));
       for (const clause of [q.prewhere, q.where]) scan.ranges.push(...rangeHints(clause, cols, cenv, aliases));
+    }
+    // system.numbers / numbers(): bounds on `number` shorten (or end) the scan. Compared as Float64, exact below 2^53.
+    if (from.node instanceof NumbersSource && !from.node.zeros) {
+      const cols = new Map([[from.node.columnName, T.Float64]]);
+      for (const clause of [q.prewhere, q.where]) from.node.ranges.push(...rangeHints(clause, cols, cenv, aliases));
     }
     if (q.prewhere) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in PREWHERE' }, sc, q.prewhere), 'Prewhere');
     if (q.where) node = new FilterNode(node, compileExpression({ ...cenv, aggregateContext: 'in WHERE' }, sc, q.where), 'Filter');

@@ -4,7 +4,7 @@ import { NumericColumn } from '../../columns/column.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { checkCancelled, settingNumber, yieldToEventLoop, type QueryContext } from '../query-context.js';
 import { DbError } from '../../errors/index.js';
-import type { ReadOptions, TableStorage } from '../../storage/table-storage.js';
+import type { RangeHint, ReadOptions, TableStorage } from '../../storage/table-storage.js';
 import { columnByteSize } from '../../columns/ops.js';
 
 /** `numbers(start, count)`, `system.numbers` (count = Infinity), `zeros(n)`. */
@@ -20,16 +20,31 @@ export class NumbersSource implements PlanNode {
   ) {
     this.header = [{ name: columnName, type: zeros ? T.UInt8 : T.UInt64 }];
   }
+  /** WHERE bounds on `number` (the planner fills them): the scan starts and stops at them, as ClickHouse's does. */
+  readonly ranges: RangeHint[] = [];
   describe(): string {
     return `ReadFromSystemNumbers (${this.start}, ${this.count})`;
   }
+  /** [first value, row count] after applying the WHERE bounds (step 1 only). */
+  private bounded(): [number, number] {
+    let first = this.start;
+    let last = this.start + this.count - 1;
+    if (this.zeros || this.step !== 1) return [first, this.count];
+    for (const r of this.ranges) {
+      if (r.column !== this.columnName) continue;
+      if (r.min !== undefined) first = Math.max(first, Math.ceil(r.min));
+      if (r.max !== undefined) last = Math.min(last, Math.floor(r.max));
+    }
+    return [first, Math.max(0, last - first + 1)];
+  }
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     const blockRows = ctx.blockRows;
+    const [first, count] = this.bounded();
     let produced = 0;
-    let next = this.start;
-    while (produced < this.count) {
+    let next = first;
+    while (produced < count) {
       checkCancelled(ctx);
-      const n = Math.min(blockRows, this.count - produced);
+      const n = Math.min(blockRows, count - produced);
       let col: NumericColumn;
       if (this.zeros) col = new NumericColumn(new Uint8Array(n));
       else {
