@@ -1,8 +1,8 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Block } from '../../src/core/block.js';
 import { encodeCompressedBlock } from '../../src/compression/index.js';
 import { BinaryWriter } from '../../src/types/serializations/buffer.js';
+import { concat, exchange, flipBits, rng } from '../helpers/fuzz.js';
 import { TestNativeClient } from '../helpers/native-client.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -11,19 +11,6 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
  * huge varints and wrong checksums. Every connection must end (with an error or a close) once the client
  * stops sending, the server must keep answering fresh connections, and memory must stay bounded.
  */
-
-/** xorshift32: reproducible runs (the seed is in the test name). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
 
 function hello(revision = 54460): Uint8Array {
   const w = new BinaryWriter(64);
@@ -37,30 +24,6 @@ function hello(revision = 54460): Uint8Array {
   w.string('');
   if (revision >= 54458) w.string('');
   return w.toBytes();
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Sends `bytes`, half-closes, and resolves with what came back once the server closed the connection. */
-function exchange(port: number, bytes: Uint8Array): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.end(bytes);
-    });
-    s.on('data', (d) => chunks.push(d));
-    s.on('error', () => undefined); // a reset is an acceptable way to be refused
-    s.on('close', () => resolve(Buffer.concat(chunks)));
-    s.setTimeout(20_000, () => reject(new Error('the server kept a finished connection open')));
-  });
 }
 
 describe('native protocol under bad input', () => {
@@ -99,11 +62,7 @@ describe('native protocol under bad input', () => {
     const rand = rng(SEED);
     const int = (n: number) => Math.floor(rand() * n);
     const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
-    const flip = (b: Uint8Array) => {
-      const out = Uint8Array.from(b);
-      for (let k = 0, n = 1 + int(4); k < n; k++) out[int(out.length)]! ^= 1 << int(8);
-      return out;
-    };
+    const flip = (b: Uint8Array) => flipBits(b, rand);
     const cases: Array<() => Uint8Array> = [
       () => randomBytes(1 + int(2000)),
       () => concat(hello(), randomBytes(1 + int(500))),
