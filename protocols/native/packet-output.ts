@@ -15,13 +15,32 @@ export class PacketOutput {
     return this.socket.destroyed || !this.socket.writable;
   }
 
+  private corked = false;
+
+  /**
+   * Packets written in one turn of the event loop leave in one write: the socket is corked at the first
+   * write and uncorked on setImmediate. A small query (header, block, profile info, end) is then one
+   * system call instead of five, while a slow query's blocks still go out as soon as the loop turns.
+   */
+  private write(bytes: Uint8Array): boolean {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    return this.socket.write(bytes);
+  }
+
   /** Writes what has been encoded; resolves when the socket can take more. */
   async flush(): Promise<void> {
     if (this.w.pos === 0 || this.closed) {
       this.w.reset();
       return;
     }
-    const ok = this.socket.write(this.w.take());
+    const ok = this.write(this.w.take());
     if (ok) return;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -40,6 +59,6 @@ export class PacketOutput {
       this.w.reset();
       return;
     }
-    this.socket.write(this.w.take());
+    this.write(this.w.take());
   }
 }

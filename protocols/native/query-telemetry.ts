@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Block } from '../../src/core/block.js';
+import { Block, type Header } from '../../src/core/block.js';
 import { columnFromValues } from '../../src/columns/builder.js';
 import type { Value } from '../../src/columns/values.js';
 import type { QueryProgress } from '../../src/server/session-api.js';
@@ -27,6 +27,8 @@ export function logThreshold(setting: string | undefined): number {
   return p ?? 0;
 }
 
+const HOST = os.hostname();
+
 const LOG_HEADER = [
   ['event_time', 'DateTime'],
   ['event_time_microseconds', 'UInt32'],
@@ -38,8 +40,14 @@ const LOG_HEADER = [
   ['text', 'String'],
 ] as const;
 
+const headers = new Map<ReadonlyArray<readonly [string, string]>, Header>();
+
 function block(spec: ReadonlyArray<readonly [string, string]>, rows: Value[][]): Block {
-  const header = spec.map(([name, type]) => ({ name, type: parseDataType(type) }));
+  let header = headers.get(spec);
+  if (header === undefined) {
+    header = spec.map(([name, type]) => ({ name, type: parseDataType(type) }));
+    headers.set(spec, header);
+  }
   const columns = header.map((h, i) => columnFromValues(h.type, rows.map((r) => r[i]!)));
   return new Block(header, columns, rows.length);
 }
@@ -48,7 +56,7 @@ export function logBlock(queryId: string, lines: readonly LogLine[], threshold: 
   const now = Date.now();
   const rows = lines
     .filter((l) => PRIORITY[l.level] <= threshold)
-    .map((l): Value[] => [Math.floor(now / 1000), (now % 1000) * 1000, os.hostname(), queryId, BigInt(process.pid), PRIORITY[l.level], l.source, l.text]);
+    .map((l): Value[] => [Math.floor(now / 1000), (now % 1000) * 1000, HOST, queryId, BigInt(process.pid), PRIORITY[l.level], l.source, l.text]);
   return rows.length ? block(LOG_HEADER, rows) : undefined;
 }
 
@@ -75,7 +83,7 @@ export function countersOf(p: QueryProgress): ProfileCounters {
 
 export function profileEventsBlock(p: ProfileCounters): Block {
   const now = Math.floor(Date.now() / 1000);
-  const host = os.hostname();
+  const host = HOST;
   const elapsedUs = Number((process.hrtime.bigint() - p.startNs) / 1000n);
   const counters: Array<[string, number]> = [
     ['Query', 1],
@@ -87,7 +95,7 @@ export function profileEventsBlock(p: ProfileCounters): Block {
   ];
   // `type` is Enum8: 1 = increment, 2 = gauge.
   const rows = counters.map(([name, value]): Value[] => [host, now, 0n, 1, name, BigInt(value)]);
-  rows.push([host, now, 0n, 2, 'MemoryTrackerUsage', BigInt(process.memoryUsage().heapUsed)]);
+  rows.push([host, now, 0n, 2, 'MemoryTrackerUsage', BigInt(process.memoryUsage.rss())]);
   return block(PROFILE_EVENTS_HEADER, rows);
 }
 
