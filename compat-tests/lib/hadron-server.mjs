@@ -20,6 +20,7 @@ import { waitUntil } from './wait.mjs';
  *   tcpPort: number,
  *   mysqlPort: number,
  *   postgresPort: number,
+ *   restPort: number,
  *   dataDir: string,
  *   pid: number | undefined,
  *   output: () => string,
@@ -37,7 +38,8 @@ export const hadronEntry = join(repoRoot, 'dist', 'src', 'cli', 'hadron.js');
  *   tcpPort?: number,
  *   mysqlPort?: number,
  *   postgresPort?: number,
- *   protocols?: Array<'tcp' | 'mysql' | 'postgres'>,
+ *   restPort?: number,
+ *   protocols?: Array<'tcp' | 'mysql' | 'postgres' | 'rest'>,
  *   extraArgs?: string[],
  *   env?: NodeJS.ProcessEnv,
  *   logFile?: string,
@@ -54,11 +56,12 @@ export async function startHadron(options = {}) {
   const httpPort = options.httpPort ?? (await freePort());
   // A protocol named in `protocols` gets a free port unless its port is given; the others stay off (0).
   const wanted = new Set(options.protocols ?? []);
-  const portFor = async (/** @type {'tcp' | 'mysql' | 'postgres'} */ name, /** @type {number | undefined} */ given) =>
+  const portFor = async (/** @type {'tcp' | 'mysql' | 'postgres' | 'rest'} */ name, /** @type {number | undefined} */ given) =>
     given ?? (wanted.has(name) ? await freePort() : 0);
   const tcpPort = await portFor('tcp', options.tcpPort);
   const mysqlPort = await portFor('mysql', options.mysqlPort);
   const postgresPort = await portFor('postgres', options.postgresPort);
+  const restPort = await portFor('rest', options.restPort);
   const args = [
     '--enable-source-maps',
     hadronEntry,
@@ -68,7 +71,7 @@ export async function startHadron(options = {}) {
     '--tcp-port', String(tcpPort),
     '--mysql-port', String(mysqlPort),
     '--postgres-port', String(postgresPort),
-    '--rest-port', '0',
+    '--rest-port', String(restPort),
     '--listen-host', '127.0.0.1',
     ...(options.extraArgs ?? []),
   ];
@@ -93,5 +96,5 @@ export async function startHadron(options = {}) {
     await cleanup();
     throw new Error(`${/** @type {Error} */ (err).message}${out ? `\n--- server output ---\n${out.slice(-4000)}` : ''}`);
   }
-  return { url, httpPort, tcpPort, mysqlPort, postgresPort, dataDir, pid: proc.child.pid, output: proc.output, stop: cleanup };
+  return { url, httpPort, tcpPort, mysqlPort, postgresPort, restPort, dataDir, pid: proc.child.pid, output: proc.output, stop: cleanup };
 }
