@@ -24,6 +24,7 @@ export const SETTINGS: readonly SettingDef[] = [
   S('max_query_size', '262144', 'UInt64', 'Maximum size of the query text to parse'),
   S('readonly', '0', 'UInt64', '1 = only reading queries, 2 = reading and changing settings'),
   S('extremes', '0', 'Bool', 'Compute extremes (min/max) of result columns'),
+  S('enable_dependency_check', 'true', 'Bool', 'Proton: refuse to drop a stream that views depend on'),
   S('totals_mode', 'after_having_exclusive', 'String', 'How TOTALS is computed when HAVING is present'),
   S('totals_auto_threshold', '0.5', 'Float', 'The threshold for totals_mode = auto'),
   S('interactive_delay', '100000', 'UInt64', 'Interval in microseconds between progress packets of the native protocol'),

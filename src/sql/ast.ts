@@ -355,6 +355,7 @@ export interface DropStatement {
   target: QualifiedName;
   temporary?: boolean;
   sync?: boolean;
+  settings?: Record<string, LiteralValue>;
 }
 
 export interface TruncateStatement {

@@ -163,7 +163,7 @@ export function formatStatement(st: Statement): string {
     }
     case 'drop': {
       const target = st.objectKind === 'DATABASE' || st.objectKind === 'FUNCTION' ? quoteIdentifier(st.target.name) : name(st.target);
-      return `DROP ${st.temporary ? 'TEMPORARY ' : ''}${st.objectKind} ${st.ifExists ? 'IF EXISTS ' : ''}${target}${st.sync ? ' SYNC' : ''}`;
+      return `DROP ${st.temporary ? 'TEMPORARY ' : ''}${st.objectKind} ${st.ifExists ? 'IF EXISTS ' : ''}${target}${st.sync ? ' SYNC' : ''}${st.settings ? ` SETTINGS ${qf.settings(st.settings)}` : ''}`;
     }
     case 'truncate':
       return `TRUNCATE ${st.objectKind ? st.objectKind + ' ' : ''}${st.ifExists ? 'IF EXISTS ' : ''}${name(st.target)}`;

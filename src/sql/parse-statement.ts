@@ -247,6 +247,8 @@ export class StatementParser extends AdminParser {
     const st: DropStatement = { kind: 'drop', objectKind, ifExists, target };
     if (temporary) st.temporary = true;
     if (this.acceptKw('SYNC') || this.acceptKws('NO', 'DELAY')) st.sync = true;
+    // Proton: `DROP STREAM s SETTINGS enable_dependency_check = false`.
+    if (this.acceptKw('SETTINGS')) st.settings = this.parseSettingsList();
     return st;
   }
 
