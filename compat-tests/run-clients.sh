@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Runs the three client-library suites (clickhouse-js, clickhouse-connect, clickhouse-jdbc),
-# each against its own Hadron server, and prints each suite's summary line, then a total.
-#   compat-tests/run-clients.sh [--strict] [--url URL | --reference]
-# Build first: npm run build. Exits 0 unless --strict (then 1 when any suite failed).
+# Runs every real-client suite (HTTP: clickhouse-js, clickhouse-connect, clickhouse-jdbc; native:
+# clickhouse-client, clickhouse-driver + chdb, clickhouse-go; MySQL; Postgres), each against its own
+# Hadron server, and prints each suite's summary line, then a total.
+#   compat-tests/run-clients.sh [--strict | --strict-gating] [--url URL | --reference]
+# Build first: npm run build. Exits 0 unless --strict (then 1 when any suite failed) or --strict-gating
+# (then 1 when a gating suite failed: one that has been fully green, so a failure there is a regression).
+# Suites with known failures waiting on later work (clickhouse-js: streaming queries; clickhouse-client:
+# LowCardinality type names) report without gating.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 strict=0
+strict_gating=0
+GATING=" clickhouse-connect clickhouse-jdbc mysql postgres clickhouse-driver clickhouse-go "
+gating_failed=()
 args=()
 for a in "$@"; do
   case "$a" in
     --strict) strict=1 ;;
+    --strict-gating) strict_gating=1 ;;
     *) args+=("$a") ;;
   esac
 done
@@ -44,6 +52,7 @@ run_suite() {
   s="${s:-0}"
   total_passed=$((total_passed + p)); total_failed=$((total_failed + f)); total_skipped=$((total_skipped + s))
   if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ] || [ "$s" -ne 0 ]; then status=1; fi
+  if [[ "$GATING" == *" $name "* ]] && { [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; }; then gating_failed+=("$name"); fi
   summaries+=("$name: $line ($((SECONDS - started)) s)")
   echo "$name: $line"
 }
@@ -59,6 +68,8 @@ run_suite clickhouse-go "$here/clickhouse-go/run.sh" "${args[@]}"
 
 echo "=== summary"
 for s in "${summaries[@]}"; do echo "$s"; done
+if [ ${#gating_failed[@]} -gt 0 ]; then echo "gating suites with failures: ${gating_failed[*]}"; fi
 echo "${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 if [ $strict -eq 1 ] && [ $status -ne 0 ]; then exit 1; fi
+if [ $strict_gating -eq 1 ] && [ ${#gating_failed[@]} -gt 0 ]; then exit 1; fi
 exit 0
