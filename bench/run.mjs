@@ -50,7 +50,7 @@ const resultsFile = opts.out ? resolve(opts.out) : defaultResultsFile;
 
 if (opts['report-only']) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  writeFileSync(docFile, renderMarkdown(results) + renderNativeCliMarkdown(results));
+  writeFileSync(docFile, withQpsSection(renderMarkdown(results) + renderNativeCliMarkdown(results)));
   console.log(`wrote ${docFile} from ${resultsFile}`);
   process.exit(0);
 }
@@ -212,7 +212,7 @@ function finish() {
   log(`wrote ${resultsFile}`);
   const fullRun = rows === DEFAULT_ROWS && onlyQueries.size === 0 && phases.has('ingest') && phases.has('queries') && systems.has('hadron') && systems.has('clickhouse');
   if (opts['write-doc'] || (fullRun && !opts['no-doc'])) {
-    writeFileSync(docFile, renderMarkdown(results) + renderNativeCliMarkdown(results));
+    writeFileSync(docFile, withQpsSection(renderMarkdown(results) + renderNativeCliMarkdown(results)));
     log(`wrote ${docFile}`);
   } else {
     log('docs/benchmarks.md not regenerated (not a full default run; pass --write-doc to force)');
@@ -413,4 +413,20 @@ function sum(xs) {
 /** @param {number | null} x */
 function fmtRate(x) {
   return x === null ? '—' : x.toLocaleString('en');
+}
+
+/**
+ * The query-rate section (bench/qps.mjs) lives between markers in the same document: keep it when the
+ * rest is regenerated.
+ * @param {string} doc
+ */
+function withQpsSection(doc) {
+  let old = '';
+  try {
+    old = readFileSync(docFile, 'utf8');
+  } catch {
+    return doc;
+  }
+  const m = /<!-- qps:begin -->[\s\S]*?<!-- qps:end -->\n?/.exec(old);
+  return m ? `${doc.trimEnd()}\n\n${m[0]}` : doc;
 }
