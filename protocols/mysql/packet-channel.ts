@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { ProtocolError, writeErrPacket } from './mysql-errors.js';
 import { PacketFramer, PacketTooLargeError, PacketWriter, type Packet } from './packet-codec.js';
+import { whenWritable } from '../socket-drain.js';
 
 /**
  * One socket as a stream of MySQL packets: incoming bytes become whole packets queued for the command loop
@@ -51,15 +52,7 @@ export class PacketChannel {
   async send(w: PacketWriter): Promise<void> {
     if (w.length === 0 || this.ended) return;
     if (this.socket.write(w.take())) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    await whenWritable(this.socket);
   }
 
   /** Ends the connection gracefully (pending output is flushed). */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { BinaryWriter } from '../../src/types/serializations/buffer.js';
+import { whenWritable } from '../socket-drain.js';
 
 /**
  * Packets on their way to the client: encoders append to `w`, `flush()` hands the bytes to the socket and
@@ -42,15 +43,7 @@ export class PacketOutput {
     }
     const ok = this.write(this.w.take());
     if (ok) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    await whenWritable(this.socket);
   }
 
   /** Writes without waiting (packets sent from timers, between awaits of the query loop). */

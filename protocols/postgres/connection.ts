@@ -11,6 +11,7 @@ import { errorFieldsOf } from './sqlstate.js';
 import { PgParameters, REPORTED } from './pg-parameters.js';
 import { databaseOf } from './dialect-rewrite.js';
 import { QueryExecutor } from './query-executor.js';
+import { whenWritable } from '../socket-drain.js';
 
 export interface ConnectionOptions {
   readonly engine: Engine;
@@ -110,15 +111,7 @@ export class PgConnection {
     this.out = [];
     this.outSize = 0;
     if (this.socket.write(data)) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
+    await whenWritable(this.socket);
   }
 
   get isClosed(): boolean {
