@@ -1,4 +1,4 @@
-import type { FormatOptions } from '../../src/formats/format.js';
+import type { FormatOptions, OutputWriter } from '../../src/formats/format.js';
 import type { QueryResult } from '../../src/server/session-api.js';
 import { resolveOutputFormat, type OutputFormatLookup } from './output-formats.js';
 import { ClientGoneError, type ResponseOutput } from './response-output.js';
@@ -49,6 +49,11 @@ export async function streamResult(a: StreamResultArgs): Promise<void> {
     if (!exhausted) void Promise.resolve(it.return?.()).catch(() => undefined);
   }
 
+  writeResultEnd(writer, result);
+}
+
+/** After the last block: totals, extremes and the format's suffix with the query's statistics. */
+export function writeResultEnd(writer: OutputWriter, result: QueryResult): void {
   const totals = result.totals();
   if (totals !== undefined) writer.writeTotals?.(totals);
   const extremes = result.extremes();

@@ -1,8 +1,8 @@
-import net from 'node:net';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import type { Engine } from '../../src/server/engine.js';
 import { MysqlConnection, type ConnectionHost } from './mysql-connection.js';
+import { createTcpListener, type TcpListener } from '../tcp-listener.js';
 import type { ProcessRow } from './mysql-compat.js';
 import type { UserSecret } from './mysql-auth.js';
 
@@ -15,10 +15,7 @@ export interface MysqlServerOptions {
   readonly maxPacketSize?: number;
 }
 
-export interface MysqlServer {
-  listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
+export type MysqlServer = TcpListener;
 
 /** MySQL's wire protocol over the Session API (ClickHouse's MySQLHandler): port 9004 by default. */
 export function createMysqlServer(engine: Engine, options: MysqlServerOptions): MysqlServer {
@@ -59,28 +56,21 @@ export function createMysqlServer(engine: Engine, options: MysqlServerOptions): 
       connections.delete(conn.id);
     },
   };
-  const server = net.createServer((socket) => {
-    const id = nextId++;
-    const conn = new MysqlConnection(socket, id, host);
-    connections.set(id, conn);
-    void conn.run();
-  });
-  server.on('error', (err) => options.logger.error({ err }, 'MySQL listener error'));
+  const listener = createTcpListener(
+    { ...options, name: 'MySQL', beforeClose: () => connections.forEach((c) => c.kill()) },
+    (socket) => {
+      const id = nextId++;
+      const conn = new MysqlConnection(socket, id, host);
+      connections.set(id, conn);
+      void conn.run();
+    },
+  );
   return {
-    listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, () => {
-          server.off('error', reject);
-          const addr = server.address();
-          port = typeof addr === 'object' && addr ? addr.port : options.port;
-          resolve({ port });
-        });
-      });
+    async listen() {
+      const bound = await listener.listen();
+      port = bound.port;
+      return bound;
     },
-    close() {
-      for (const c of connections.values()) c.kill();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listener.close(),
   };
 }

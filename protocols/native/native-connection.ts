@@ -152,9 +152,11 @@ export class NativeConnection {
     return { revision: this.revision, compression: method === 'zstd' ? 'zstd' : 'lz4', zstdLevel: Number.isFinite(zstdLevel) ? zstdLevel : 1 };
   }
 
-  private async readClientBlock(compressed: boolean): Promise<Block> {
-    await this.input.parse((r) => r.string()); // table name
-    return readBlock(this.input, compressed, { revision: this.revision, maxBlockBytes: this.options.maxPacketBytes });
+  /** The rest of a client Data (or Scalar) packet: table name, then the block. */
+  private async readClientBlock(compressed: boolean): Promise<{ name: string; block: Block }> {
+    const name = await this.input.parse((r) => r.string());
+    const block = await readBlock(this.input, compressed, { revision: this.revision, maxBlockBytes: this.options.maxPacketBytes });
+    return { name, block };
   }
 
   private async query(): Promise<void> {
@@ -169,7 +171,8 @@ export class NativeConnection {
     const insert: InsertState = { started: false, ended: false, broken: false };
     const progress = new ProgressSender(this.out, this.revision);
     const logLevel = this.revision >= Rev.ServerLogs ? logThreshold(q.settings.get('send_logs_level') ?? session.settings().get('send_logs_level')) : 0;
-    const logs: LogLine[] = [{ level: 'debug', source: 'executeQuery', text: `(from ${this.socket.remoteAddress}:${this.socket.remotePort}) ${q.sql}` }];
+    // Log lines are only built when the client asked for them.
+    const logs: LogLine[] = logLevel > 0 ? [{ level: 'debug', source: 'executeQuery', text: `(from ${this.socket.remoteAddress}:${this.socket.remotePort}) ${q.sql}` }] : [];
     let result: QueryResult | undefined;
     let stopWatch: (() => void) | undefined;
     try {
@@ -191,7 +194,7 @@ export class NativeConnection {
       stopWatch();
       progress.stop();
       if (withProgress) progress.send();
-      logs.push(finishedLine(result.progress, rows));
+      if (logLevel > 0) logs.push(finishedLine(result.progress, rows));
       this.writeTelemetry(result, logs, logLevel);
       if (result.hasResultSet) this.writeEndOfData(blockOptions);
       writeEndOfStream(this.out.w);
@@ -210,7 +213,7 @@ export class NativeConnection {
         writeEndOfStream(this.out.w);
       } else {
         const err = toDbError(e);
-        logs.push({ level: 'error', source: 'executeQuery', text: `Code: ${err.code}. DB::Exception: ${err.message}. (${err.errorName})` });
+        if (logLevel > 0) logs.push({ level: 'error', source: 'executeQuery', text: `Code: ${err.code}. DB::Exception: ${err.message}. (${err.errorName})` });
         this.writeTelemetry(result, logs, logLevel);
         writeException(this.out.w, err);
       }
@@ -239,8 +242,7 @@ export class NativeConnection {
       if (code !== ClientPacket.Data && code !== ClientPacket.Scalar) {
         throw new DbError('UNEXPECTED_PACKET_FROM_CLIENT', `Unexpected packet ${code} from client (expected Data after Query)`);
       }
-      const name = await this.input.parse((r) => r.string());
-      const block = await readBlock(this.input, compressed, { revision: this.revision, maxBlockBytes: this.options.maxPacketBytes });
+      const { name, block } = await this.readClientBlock(compressed);
       // Scalars only matter to queries that name them through __getScalar, which Hadron does not plan.
       if (code === ClientPacket.Scalar) continue;
       if (block.header.length === 0) return tables;
@@ -294,7 +296,7 @@ export class NativeConnection {
         if (code === ClientPacket.Data) {
           let block: Block;
           try {
-            block = await self.readClientBlock(q.compression);
+            block = (await self.readClientBlock(q.compression)).block;
           } catch (e) {
             // A block we cannot read leaves the byte stream out of step: the connection must close.
             state.broken = true;
@@ -331,7 +333,7 @@ export class NativeConnection {
       const code = await this.input.parse((r) => r.varuint());
       if (code === ClientPacket.Cancel) return;
       if (code !== ClientPacket.Data) throw new DbError('UNEXPECTED_PACKET_FROM_CLIENT', `Unexpected packet ${code} from client during INSERT`);
-      const block = await this.readClientBlock(compressed);
+      const { block } = await this.readClientBlock(compressed);
       if (block.header.length === 0) return;
     }
   }

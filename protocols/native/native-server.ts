@@ -1,7 +1,7 @@
-import net from 'node:net';
 import type { Logger } from 'pino';
 import type { SessionFactory } from '../../src/server/session-api.js';
 import { NativeConnection } from './native-connection.js';
+import { createTcpListener, type TcpListener } from '../tcp-listener.js';
 
 export interface NativeServerOptions {
   readonly host: string;
@@ -12,18 +12,12 @@ export interface NativeServerOptions {
   readonly maxPacketBytes?: number;
 }
 
-export interface NativeServer {
-  listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
+export type NativeServer = TcpListener;
 
 /** The ClickHouse native TCP interface (port 9000): one NativeConnection per socket. */
 export function createNativeServer(engine: SessionFactory, options: NativeServerOptions): NativeServer {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
+  return createTcpListener({ ...options, name: 'native' }, (socket) => {
     socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     const connection = new NativeConnection(socket, engine, {
       logger: options.logger,
@@ -35,21 +29,4 @@ export function createNativeServer(engine: SessionFactory, options: NativeServer
       socket.destroy();
     });
   });
-  return {
-    listen() {
-      return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as net.AddressInfo).port });
-        });
-      });
-    },
-    close() {
-      return new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      });
-    },
-  };
 }

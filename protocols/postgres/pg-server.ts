@@ -1,8 +1,8 @@
-import net from 'node:net';
 import type { Logger } from 'pino';
 import type { Engine } from '../../src/server/engine.js';
 import '../../src/catalog/system/pg-catalog.js';
 import { PgConnection } from './connection.js';
+import { createTcpListener, type TcpListener } from '../tcp-listener.js';
 import type { PasswordMethod } from './auth.js';
 import { registerPgFunctions } from './pg-functions.js';
 
@@ -15,20 +15,14 @@ export interface PostgresServerOptions {
   readonly passwordMethod?: PasswordMethod;
 }
 
-export interface PostgresServer {
-  listen(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
+export type PostgresServer = TcpListener;
 
 /** The Postgres wire protocol (v3) over the engine's Session API. */
 export function createPostgresServer(engine: Engine, opts: PostgresServerOptions): PostgresServer {
   registerPgFunctions(engine);
   const cancelKeys = new Map<number, PgConnection>();
-  const sockets = new Set<net.Socket>();
   let pid = 1000 + Math.floor(Math.random() * 10000);
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  return createTcpListener({ ...opts, name: 'Postgres' }, (socket) => {
     const conn = new PgConnection(socket, {
       engine,
       logger: opts.logger,
@@ -38,19 +32,4 @@ export function createPostgresServer(engine: Engine, opts: PostgresServerOptions
     });
     void conn.run();
   });
-  return {
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(opts.port, opts.host, () => {
-          server.off('error', reject);
-          resolve({ port: (server.address() as net.AddressInfo).port });
-        });
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -3,6 +3,7 @@ import { DbError } from '../../src/errors/index.js';
 import type { FormatOptions } from '../../src/formats/format.js';
 import type { QueryResult } from '../../src/server/session-api.js';
 import { resolveOutputFormat, registryFormats } from '../http/output-formats.js';
+import { writeResultEnd } from '../http/result-streamer.js';
 import { asDbError, restErrorBody, RestRequestError } from './rest-errors.js';
 import { jsonBody, lastParam, optionalInt, optionalString, requiredString, type RestCall } from './rest-request.js';
 
@@ -86,17 +87,7 @@ export async function search(call: RestCall, request: FastifyRequest, reply: Fas
       void Promise.resolve(it.return?.()).catch(() => undefined);
       throw e;
     }
-    const totals = result.totals();
-    if (totals !== undefined) writer.writeTotals?.(totals);
-    const extremes = result.extremes();
-    if (extremes !== undefined) writer.writeExtremes?.(extremes.min, extremes.max);
-    const p = result.progress;
-    writer.writeSuffix({
-      elapsedSeconds: Number(process.hrtime.bigint() - p.startNs) / 1e9,
-      rowsRead: p.readRows,
-      bytesRead: p.readBytes,
-      rowsBeforeLimitAtLeast: result.rowsBeforeLimit(),
-    });
+    writeResultEnd(writer, result);
   } catch (e) {
     if (!started) throw e;
     // Headers and some data are out already: append the error, as Proton does, and end the response.
