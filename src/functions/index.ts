@@ -28,6 +28,7 @@ import { stringMiscFunctions } from './scalar/string-misc.js';
 import { arrayExtraFunctions } from './scalar/array-extra.js';
 import { roundingFunctions } from './scalar/rounding.js';
 import { miscExtraFunctions } from './scalar/misc-extra.js';
+import { streamingFunctions } from './scalar/streaming-functions.js';
 import { count } from './aggregate/count.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
@@ -76,6 +77,7 @@ const SCALARS: readonly (readonly ScalarFunction[])[] = [
   arrayExtraFunctions,
   roundingFunctions,
   miscExtraFunctions,
+  streamingFunctions,
 ];
 
 const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [

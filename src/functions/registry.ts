@@ -58,6 +58,8 @@ export class FunctionRegistry {
   /** name → canonical, for every alias row of system.functions */
   private readonly aliasRows = new Map<string, { canonical: string; caseInsensitive: boolean }>();
   private readonly combinedCache = new Map<string, AggregateFunctionDescriptor | null>();
+  /** Window functions by name and alias, also those whose name a scalar function holds (`lag`). */
+  private readonly windowsByName = new Map<string, Entry>();
 
   registerScalar(fn: ScalarFunction): void {
     this.add({ kind: 'scalar', canonical: fn.name, scalar: withDefaultNulls(fn) }, fn.name, fn.aliases ?? [], fn.caseInsensitive ?? false);
@@ -69,7 +71,11 @@ export class FunctionRegistry {
   }
 
   registerWindow(desc: WindowFunctionDescriptor): void {
-    this.add({ kind: 'window', canonical: desc.name, window: desc }, desc.name, desc.aliases ?? [], desc.caseInsensitive ?? false);
+    const entry: Entry = { kind: 'window', canonical: desc.name, window: desc };
+    for (const n of [desc.name, ...(desc.aliases ?? [])]) this.windowsByName.set(n, entry);
+    // A scalar of the same name keeps the plain name (Proton's streaming `lag(x)`); `lag(x) OVER (…)` still finds the window function.
+    if (this.exact.get(desc.name)?.kind === 'scalar') return;
+    this.add(entry, desc.name, desc.aliases ?? [], desc.caseInsensitive ?? false);
   }
 
   private add(entry: Entry, name: string, aliases: readonly string[], caseInsensitive: boolean): void {
@@ -101,7 +107,7 @@ export class FunctionRegistry {
 
   getWindow(name: string): WindowFunctionDescriptor | undefined {
     const e = this.lookup(name);
-    return e?.kind === 'window' ? e.window : undefined;
+    return e?.kind === 'window' ? e.window : this.windowsByName.get(name)?.window;
   }
 
   /** An aggregate by name, with combinator suffixes resolved (`sumIf`, `uniqMerge`, `avgOrNullIf`). */

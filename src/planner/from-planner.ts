@@ -17,6 +17,11 @@ import type { PlanNode } from './plan-node.js';
 import type { PlannerEnv } from './planner-env.js';
 import { PruningScan } from './pruning-scan.js';
 import type { Value } from '../columns/values.js';
+import type { TableEntry } from '../catalog/table-entry.js';
+import { StreamingScan } from '../streaming/stream-scan.js';
+import { parseSeekTo } from '../streaming/seek-to.js';
+import { TimeWindowNode } from '../streaming/time-window-node.js';
+import { intervalMs, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -86,7 +91,13 @@ export async function planFrom(item: FromItem, env: PlannerEnv, ctes: ReadonlyMa
   }
 }
 
-async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+/** A stream read directly (not through table()) is unbounded unless the query asks for query_mode='table'. */
+function readsAsStream(entry: TableEntry, env: PlannerEnv, historical: boolean): boolean {
+  if (historical || (env.settings.get('query_mode') ?? '').toLowerCase() === 'table') return false;
+  return entry.kind === 'stream' || (entry.kind === 'materialized_view' && !!entry.storage);
+}
+
+async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn, historical = false): Promise<PlannedFrom> {
   const alias = item.alias;
   if (!item.database && ctes.has(item.name)) {
     const node = await planQuery(ctes.get(item.name)!, ctes);
@@ -104,7 +115,7 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
   const qualifiers = [alias ?? item.name, `${entry.database}.${entry.name}`];
   if (entry.kind === 'view' || (entry.kind === 'materialized_view' && !entry.storage)) {
     if (entry.kind === 'materialized_view' && entry.target) {
-      return planTable({ kind: 'table', database: entry.target.database, name: entry.target.name, alias: alias ?? item.name }, env, ctes, planQuery);
+      return planTable({ kind: 'table', database: entry.target.database, name: entry.target.name, alias: alias ?? item.name }, env, ctes, planQuery, historical);
     }
     const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map());
     return { node, scope: scopeFor(node, qualifiers) };
@@ -114,6 +125,15 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     throw new DbError('ILLEGAL_FINAL', `Storage ${entry.engine} doesn't support FINAL`);
   }
   const header = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => ({ name: c.name, type: c.type }));
+  const hiddenCols = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
+  if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hiddenCols.clear();
+  if (readsAsStream(entry, env, historical)) {
+    const scan = new StreamingScan(`${entry.database}.${entry.name}`, entry.storage, header);
+    const time = header.find((c) => c.name === '_tp_time');
+    if (time) scan.start = parseSeekTo(env.settings.get('seek_to') ?? '', time.type, env.fnCtx.timezone, Date.now());
+    else if (env.settings.get('seek_to') === 'earliest') scan.start = { kind: 'earliest' };
+    return { node: scan, scope: scopeFor(scan, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
+  }
   const scan = new PruningScan(`${entry.database}.${entry.name}`, entry.storage, header, !!item.final);
   const hidden = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
   if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hidden.clear();
@@ -146,7 +166,27 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       if (!target || target.kind !== 'identifier') throw new DbError('BAD_ARGUMENTS', 'table() expects a stream or table name');
       const parts = target.parts;
       const ref: TableRef = parts.length > 1 ? { kind: 'table', database: parts[0], name: parts.slice(1).join('.'), alias: item.alias } : { kind: 'table', name: parts[0]!, alias: item.alias };
-      return planTable(ref, env, ctes, planQuery);
+      return planTable(ref, env, ctes, planQuery, true);
+    }
+    case 'tumble':
+    case 'hop': {
+      const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
+      const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+      const { time, timeType, rest } = windowTimeArgs(item, cenv, inner.scope);
+      const want = name === 'tumble' ? 1 : 2;
+      if (rest.length < want || rest.length > want + 1) {
+        throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', name === 'tumble' ? 'tumble(stream, [time_column,] window_size [, timezone])' : 'hop(stream, [time_column,] hop_interval, window_size [, timezone])');
+      }
+      const size = toTimeUnits(timeType, intervalMs(cenv, inner.scope, rest[want - 1]!, 'The window size'));
+      const step = name === 'hop' ? toTimeUnits(timeType, intervalMs(cenv, inner.scope, rest[0]!, 'The hop interval')) : size;
+      if (step > size) throw new DbError('BAD_ARGUMENTS', 'The hop interval must not be larger than the window size');
+      const node = new TimeWindowNode(inner.node, name, time, timeType, size, step);
+      const width = inner.node.header.length;
+      const columns: ScopeColumn[] = [
+        ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
+        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers })),
+      ];
+      return { node, scope: new Scope(columns) };
     }
     case 'values': {
       const node = valuesTable(env, item);

@@ -5,6 +5,11 @@ import type { QueryContext } from '../exec/query-context.js';
 export interface PlanNode {
   readonly header: Header;
   readonly children: readonly PlanNode[];
+  /**
+   * Set on sources that never end by themselves (a stream tailed from its log, a random stream): the query is a
+   * streaming query, and operators above it emit incrementally instead of waiting for the end of input.
+   */
+  readonly unbounded?: boolean;
   /** One line for EXPLAIN. */
   describe(): string;
   run(ctx: QueryContext): AsyncIterable<Block>;
@@ -21,4 +26,9 @@ export async function collectBlocks(node: PlanNode, ctx: QueryContext): Promise<
   const out: Block[] = [];
   for await (const b of node.run(ctx)) if (b.rows > 0) out.push(b);
   return out;
+}
+
+/** True when the plan reads an unbounded source anywhere below it. */
+export function isUnbounded(node: PlanNode): boolean {
+  return node.unbounded === true || node.children.some(isUnbounded);
 }

@@ -22,6 +22,10 @@ import { constantArgs, planFrom } from './from-planner.js';
 import { PruningScan } from './pruning-scan.js';
 import { rangeHints } from './range-hints.js';
 import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
+import { isUnbounded } from './plan-node.js';
+import { StreamingScan } from '../streaming/stream-scan.js';
+import { PerEmitNode } from '../streaming/per-emit-node.js';
+import { planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
 
 /** Results a query produces beside its blocks. */
 export interface QueryExtras {
@@ -137,6 +141,8 @@ export class QueryPlanner {
       : { node: new OneRowSource() as PlanNode, scope: Scope.fromHeader(new OneRowSource().header) };
     let node = from.node;
     let scope = from.scope;
+    const streaming = isUnbounded(from.node);
+    if (!streaming && q.emit) throw new DbError('SYNTAX_ERROR', 'EMIT is only valid in a streaming query (a query over a stream, not table())');
     // LIMIT with nothing that filters, groups or reorders rows before it: read no more than needed
     // (ClickHouse lowers max_block_size the same way), so `FROM system.numbers LIMIT 10` reads 10 rows.
     if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy) {
@@ -202,10 +208,15 @@ export class QueryPlanner {
 
     let sc = scope.withAliases(aliases);
     // Time and key ranges in WHERE let storage skip partitions and granules.
-    const scan = from.node instanceof PruningScan ? from.node : undefined;
+    const scan = from.node instanceof PruningScan || from.node instanceof StreamingScan ? from.node : undefined;
     if (scan) {
       const cols = new Map(scan.header.map((c) => [c.name, c.type]));
       for (const clause of [q.prewhere, q.where]) scan.ranges.push(...rangeHints(clause, cols, cenv, aliases));
+    }
+    // A streaming query bounded below in event time (`WHERE _tp_time >= …`) starts there: history first (backfill).
+    if (scan instanceof StreamingScan && scan.start.kind === 'latest' && !this.env.settings.get('seek_to')) {
+      const min = scan.ranges.find((r) => r.column === '_tp_time' && r.min !== undefined)?.min;
+      if (min !== undefined) scan.start = { kind: 'time', value: min };
     }
     // system.numbers / numbers(): bounds on `number` shorten (or end) the scan. Compared as Float64, exact below 2^53.
     if (from.node instanceof NumbersSource && !from.node.zeros) {
@@ -247,7 +258,10 @@ export class QueryPlanner {
       });
       sc = new AggregatedScope(columns, aliases, scope);
       const having = q.having ? compileExpression(cenv, sc, q.having) : undefined;
-      node = new AggregateNode(node, keys, aggregates, {
+      if (streaming) {
+        if (q.withTotals || q.groupByModifier) throw new DbError('NOT_IMPLEMENTED', `${q.withTotals ? 'WITH TOTALS' : q.groupByModifier} is not supported in streaming queries`);
+        node = planStreamingAggregate(node, keys, aggregates, having, q, cenv);
+      } else node = new AggregateNode(node, keys, aggregates, {
         having,
         withTotals: !!q.withTotals,
         modifier: q.groupByModifier === 'ROLLUP' || q.groupByModifier === 'CUBE' ? q.groupByModifier : undefined,
@@ -305,8 +319,16 @@ export class QueryPlanner {
     else if (q.distinct) node = new DistinctNode(node, items.map((_, i) => i));
     const limit = q.limit !== undefined ? this.constNumber(q.limit, 'LIMIT') : undefined;
     const offset = q.offset !== undefined ? this.constNumber(q.offset, 'OFFSET') : 0;
-    if (sortKeys.length) node = new SortNode(node, sortKeys, limit !== undefined && !q.limitBy && !q.withTies ? limit + offset : undefined);
-    if (q.limitBy) node = new LimitByNode(node, this.constNumber(q.limitBy.limit, 'LIMIT BY'), q.limitBy.offset ? this.constNumber(q.limitBy.offset, 'OFFSET') : 0, limitByCols);
+    const perEmit = streaming && isUnbounded(node);
+    if (sortKeys.length) {
+      const topN = limit !== undefined && !q.limitBy && !q.withTies && !perEmit ? limit + offset : undefined;
+      node = perEmit ? new PerEmitNode(node, (src) => new SortNode(src, sortKeys)) : new SortNode(node, sortKeys, topN);
+    }
+    if (q.limitBy) {
+      const [n, off] = [this.constNumber(q.limitBy.limit, 'LIMIT BY'), q.limitBy.offset ? this.constNumber(q.limitBy.offset, 'OFFSET') : 0];
+      const aggregated = streaming && (groupBy.length > 0 || aggCalls.length > 0);
+      node = aggregated ? new PerEmitNode(node, (src) => new LimitByNode(src, n, off, limitByCols)) : new LimitByNode(node, n, off, limitByCols);
+    }
     if (limit !== undefined || offset) {
       const ln = new LimitNode(node, limit ?? Number.MAX_SAFE_INTEGER, offset, q.withTies ? sortKeys : undefined);
       if (top) this.extras.limitNode = ln;

@@ -80,7 +80,7 @@ export class Engine implements SessionFactory {
 
   async start(): Promise<void> {
     const tables = await this.catalog.load();
-    for (const t of tables) if (t.kind !== 'view' && !(t.kind === 'materialized_view' && t.target)) t.storage = await this.createStorage(t);
+    for (const t of tables) if (t.kind !== 'view' && t.kind !== 'random_stream' && !(t.kind === 'materialized_view' && t.target)) t.storage = await this.createStorage(t);
   }
 
   async stop(): Promise<void> {

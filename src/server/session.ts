@@ -9,7 +9,7 @@ import type { FunctionContext } from '../functions/function.js';
 import type { QueryContext } from '../exec/query-context.js';
 import { settingNumber } from '../exec/query-context.js';
 import { QueryPlanner, type QueryExtras } from '../planner/select-planner.js';
-import { collectBlocks, explainPlan, type PlanNode } from '../planner/plan-node.js';
+import { collectBlocks, explainPlan, isUnbounded, type PlanNode } from '../planner/plan-node.js';
 import { concatBlocks } from '../core/block.js';
 import type { PlannerEnv } from '../planner/planner-env.js';
 import { systemTable } from '../catalog/system/system-tables.js';
@@ -79,6 +79,8 @@ export class SessionImpl implements Session {
     };
     this.engine.queries.register(running);
     const finish = () => {
+      // Anything still waiting below (a streaming read parked on the log after LIMIT ended the query) stops.
+      if (!controller.signal.aborted) controller.abort(new DbError('QUERY_WAS_CANCELLED', 'Query finished'));
       this.engine.queries.unregister(queryId, running);
       request.signal?.removeEventListener('abort', onAbort);
     };
@@ -235,7 +237,7 @@ export class SessionImpl implements Session {
       case 'select':
       case 'set_operation': {
         const node = await new QueryPlanner(ctx.planner, extras).plan(st);
-        return { header: node.header, hasResultSet: true, blocks: node.run(ctx.query) };
+        return { header: node.header, hasResultSet: true, blocks: node.run(ctx.query), isStreaming: isUnbounded(node) };
       }
       case 'insert':
         return insert(ctx, st);

@@ -48,7 +48,7 @@ export const SETTINGS: readonly SettingDef[] = [
   S('send_logs_level', 'fatal', 'String', 'Server log level sent to clients'),
   S('asterisk_include_reserved_columns', '0', 'Bool', 'SELECT * includes reserved columns such as _tp_time'),
   S('dialect', 'clickhouse', 'String', "'clickhouse' or 'proton': Proton prints predicates as bool (true/false) and type names in lower snake case"),
-  S('query_mode', 'table', 'String', "Proton: 'table' makes stream reads historical, 'streaming' unbounded"),
+  S('query_mode', '', 'String', "Proton: 'table' makes stream reads historical; otherwise a stream read is unbounded (streaming)"),
   S('seek_to', '', 'String', "Proton: where a streaming query starts ('earliest', 'latest', a time)"),
   S('enable_positional_arguments', '1', 'Bool', 'GROUP BY / ORDER BY 1 refer to SELECT items'),
   S('union_default_mode', '', 'String', 'Mode of a bare UNION: ALL or DISTINCT'),
@@ -74,6 +74,8 @@ export const SETTINGS: readonly SettingDef[] = [
   S('format_display_secondary_rows', '1', 'Bool', 'Compatibility: accepted'),
   S('compile_expressions', '0', 'Bool', 'Compatibility: accepted'),
   S('data_type_default_nullable', '0', 'Bool', 'Columns without NULL/NOT NULL are Nullable'),
+  S('eps', '-1', 'Float', 'Proton: rows per second of a random stream read, overriding the stream\'s eps (-1: the stream\'s; 0: unlimited)'),
+  S('max_events', '0', 'UInt64', 'Proton: a random stream read ends after this many rows (0: unbounded when streaming, max_block_size for table())'),
 ];
 
 const byName = new Map(SETTINGS.map((s) => [s.name, s]));

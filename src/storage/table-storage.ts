@@ -51,6 +51,26 @@ export interface PartInfo {
   readonly active: boolean;
 }
 
+/** Where an unbounded read starts. `time` is a value of the stream's time column, in its storage unit (ticks for DateTime64). */
+export type TailStart = { kind: 'latest' } | { kind: 'earliest' } | { kind: 'time'; value: number } | { kind: 'sn'; sn: number };
+
+/** How far an unbounded read has got: every row up to sequence number `sn` has been returned. */
+export interface TailPosition {
+  readonly sn: number;
+  readonly history: boolean;
+  readonly appendTimeMs?: number;
+}
+
+export interface TailOptions {
+  readonly columns: readonly string[];
+  readonly start: TailStart;
+  /** Pruning hints for the history part. */
+  readonly ranges?: readonly RangeHint[];
+  readonly signal: AbortSignal;
+  /** Called before each block is returned, with the position that block brings the read to. */
+  readonly onPosition?: (pos: TailPosition) => void;
+}
+
 export interface TableStorage {
   /** Every physical column the storage holds, in table order. */
   readonly header: Header;
@@ -58,6 +78,8 @@ export interface TableStorage {
   insert(block: Block): Promise<InsertResult>;
   /** A bounded read of everything acknowledged so far: parts plus the log tail, no duplicates, no gaps. */
   read(options: ReadOptions): AsyncIterable<Block>;
+  /** An unbounded read (streams): history from `start`, then every row appended later, until the signal aborts. */
+  tail?(options: TailOptions): AsyncIterable<Block>;
   truncate(): Promise<void>;
   /** Stops background work and deletes the data. */
   drop(): Promise<void>;

@@ -31,7 +31,7 @@ export interface AggregateOptions {
 }
 
 /** Maps each row's key to a dense group id and remembers each group's key values. */
-interface GroupIndex {
+export interface GroupIndex {
   size: number;
   assign(keys: Column[], rows: number, out: Uint32Array): void;
   keyColumns(): Column[];
@@ -39,7 +39,7 @@ interface GroupIndex {
 
 const NUMERIC_KEY_KINDS = new Set(['UInt8', 'UInt16', 'UInt32', 'Int8', 'Int16', 'Int32', 'Float32', 'Float64', 'Date', 'Date32', 'DateTime', 'DateTime64', 'Enum8', 'Enum16', 'Bool', 'IPv4']);
 
-function makeGroupIndex(keyTypes: readonly DataType[]): GroupIndex {
+export function makeGroupIndex(keyTypes: readonly DataType[]): GroupIndex {
   if (keyTypes.length === 1) {
     const t = removeLowCardinality(keyTypes[0]!);
     if (NUMERIC_KEY_KINDS.has(t.kind)) return numberGroupIndex(t);

@@ -12,6 +12,7 @@ import { compileExpression, type CompileEnv } from '../../analyzer/expression-co
 import { predicateMask } from '../../exec/operators/filter.js';
 import { materialize } from '../../columns/ops.js';
 import { completeBlock } from './insert.js';
+import { planRandomStream } from '../../streaming/random-stream.js';
 
 const RESERVED_TIME = '_tp_time';
 
@@ -54,6 +55,8 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
     await dropEntry(ctx, existing);
   }
   const isStream = st.objectKind === 'STREAM' || st.objectKind === 'RANDOM STREAM';
+  const isRandom = st.objectKind === 'RANDOM STREAM';
+  if (isRandom && st.asSelect) throw new DbError('INCORRECT_QUERY', 'A random stream generates its rows: it cannot be created AS SELECT');
   if (st.objectKind === 'EXTERNAL STREAM' || st.objectKind === 'EXTERNAL TABLE') {
     throw new DbError('NOT_IMPLEMENTED', 'External streams are not supported yet');
   }
@@ -81,9 +84,13 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
   let engine: string;
   let kind: TableKind;
   const engineArgs = (st.engine?.args ?? []).map(formatExpr);
-  if (isStream) {
+  if (isRandom) {
+    // Proton's StorageRandom: no storage, rows are generated on read (src/streaming/random-stream.ts).
+    engine = 'Random';
+    kind = 'random_stream';
+  } else if (isStream) {
     engine = 'Stream';
-    kind = st.objectKind === 'RANDOM STREAM' ? 'random_stream' : 'stream';
+    kind = 'stream';
   } else {
     engine = st.engine?.name ?? 'MergeTree';
     kind = 'table';
@@ -96,7 +103,8 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
     }
   }
   let orderBy = exprsText(st.orderBy ?? st.primaryKey);
-  if (isStream && !orderBy.length) orderBy = [RESERVED_TIME];
+  if (isRandom) orderBy = [];
+  else if (isStream && !orderBy.length) orderBy = [RESERVED_TIME];
   const entry: TableEntry = {
     database,
     name: st.table.name,
@@ -107,7 +115,7 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
     columns,
     orderBy,
     partitionBy: st.partitionBy ? formatExpr(st.partitionBy) : undefined,
-    primaryKey: exprsText(st.primaryKey ?? st.orderBy),
+    primaryKey: isRandom ? [] : exprsText(st.primaryKey ?? st.orderBy),
     ttl: (st.ttl ?? []).map(formatExpr),
     settings: settingsText(st.settings as Record<string, unknown>),
     comment: st.comment ?? '',
@@ -115,7 +123,9 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
     metadataModificationTimeMs: Date.now(),
     temporary: st.temporary,
   };
-  entry.storage = await ctx.createStorage(entry);
+  // A random stream is checked (settings, default expressions, generatable types) by planning a read of it.
+  if (isRandom) planRandomStream(entry, ctx.planner, undefined, true);
+  else entry.storage = await ctx.createStorage(entry);
   if (st.temporary) ctx.temporaryTables.set(entry.name, entry);
   else await ctx.catalog.saveTable(entry);
   if (st.asSelect) {
@@ -328,6 +338,7 @@ export async function alter(ctx: InterpreterContext, st: AlterStatement): Promis
       return completed;
     });
   }
+  if (entry.kind === 'random_stream') planRandomStream(entry, ctx.planner, undefined, true);
   await ctx.catalog.saveTable({ ...entry, metadataModificationTimeMs: Date.now() });
   return noResult();
 }

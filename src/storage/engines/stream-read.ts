@@ -10,6 +10,8 @@ import type { StreamCore, StreamSnapshot } from './stream-core.js';
 export interface StreamReadOptions extends ReadOptions {
   /** Filled with granule/part skipping counters. */
   readonly stats?: PartReadStats;
+  /** Called once the read's snapshot is taken, with the last sequence number it covers (streaming hand-over). */
+  readonly onSnapshot?: (lastSn: number) => void;
 }
 
 export const DEFAULT_BLOCK_ROWS = 65536;
@@ -111,6 +113,7 @@ async function* readFinal(core: StreamCore, snap: StreamSnapshot, cols: ColumnIn
 export async function* readStream(core: StreamCore, o: StreamReadOptions): AsyncGenerator<Block> {
   const cols = resolveColumns(core.header, o.columns);
   const snap = core.snapshot();
+  o.onSnapshot?.(snap.lastSn);
   try {
     const src = o.final && core.opts.replacing ? readFinal(core, snap, cols, o) : readPlain(core, snap, cols, o);
     yield* rechunk(src, cols, o.blockRows ?? DEFAULT_BLOCK_ROWS);

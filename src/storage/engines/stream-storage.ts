@@ -2,7 +2,8 @@ import { promises as fsp } from 'node:fs';
 import type { Block, Header } from '../../core/block.js';
 import { DbError } from '../../errors/index.js';
 import type { WriteAheadLog } from '../log/write-ahead-log.js';
-import type { InsertResult, PartInfo, StorageStats, TableStorage } from '../table-storage.js';
+import type { InsertResult, PartInfo, StorageStats, TableStorage, TailOptions } from '../table-storage.js';
+import { tailStream } from './stream-tail.js';
 import { StreamBackground } from './stream-background.js';
 import { StreamCore } from './stream-core.js';
 import * as maintenance from './stream-maintenance.js';
@@ -61,6 +62,10 @@ export class StreamStorage implements TableStorage {
 
   read(options: StreamReadOptions): AsyncIterable<Block> {
     return readStream(this.core, options);
+  }
+
+  tail(options: TailOptions): AsyncIterable<Block> {
+    return tailStream(this.core, options);
   }
 
   truncate(): Promise<void> {

@@ -1,0 +1,83 @@
+import { Block, type Header } from '../core/block.js';
+import type { Column } from '../columns/column.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import type { AggregateStates } from '../functions/function.js';
+import type { FunctionContext } from '../functions/function.js';
+import { makeGroupIndex, type AggregateSpec, type GroupIndex } from '../exec/operators/aggregate.js';
+
+/**
+ * The aggregation state of one streaming GROUP BY (or of one window of it): a typed hash from keys to dense
+ * group ids plus columnar per-group states. Unlike the bounded AggregateNode it can be finalized any number of
+ * times while rows keep arriving.
+ */
+export class GroupTable {
+  private readonly index: GroupIndex | undefined;
+  readonly states: AggregateStates[];
+  private ids = new Uint32Array(0);
+  /** Groups touched since the last `takeChanged` (EMIT ON UPDATE). */
+  private changed: Uint8Array = new Uint8Array(0);
+  rows = 0;
+
+  constructor(
+    readonly keys: readonly CompiledExpr[],
+    readonly aggregates: readonly AggregateSpec[],
+    private readonly trackChanges = false,
+  ) {
+    this.index = keys.length ? makeGroupIndex(keys.map((k) => k.type)) : undefined;
+    this.states = aggregates.map((a) => a.fn.createStates());
+    if (!this.index) for (const s of this.states) s.resize(1);
+  }
+
+  get groups(): number {
+    return this.index ? this.index.size : this.rows > 0 ? 1 : 0;
+  }
+
+  add(block: Block, fn: FunctionContext): void {
+    const rows = block.rows;
+    if (!rows) return;
+    this.rows += rows;
+    if (!this.index) {
+      for (let j = 0; j < this.aggregates.length; j++) this.states[j]!.addAll(this.aggregates[j]!.args.map((a) => a.eval(block, fn)), rows);
+      if (this.trackChanges) this.markChanged(new Uint32Array(1), 1);
+      return;
+    }
+    if (this.ids.length < rows) this.ids = new Uint32Array(Math.max(rows, this.ids.length * 2));
+    const groupIds = this.ids.subarray(0, rows);
+    this.index.assign(this.keys.map((k) => k.eval(block, fn)), rows, groupIds);
+    for (let j = 0; j < this.aggregates.length; j++) {
+      const args = this.aggregates[j]!.args.map((a) => a.eval(block, fn));
+      this.states[j]!.resize(this.index.size);
+      this.states[j]!.add(groupIds, args, rows);
+    }
+    if (this.trackChanges) this.markChanged(groupIds, rows);
+  }
+
+  private markChanged(ids: Uint32Array, rows: number): void {
+    const n = this.groups;
+    if (this.changed.length < n) {
+      const c = new Uint8Array(Math.max(n, this.changed.length * 2));
+      c.set(this.changed);
+      this.changed = c;
+    }
+    for (let i = 0; i < rows; i++) this.changed[ids[i]!] = 1;
+  }
+
+  /** Current results of every group: key columns then aggregate columns. */
+  finalize(header: Header): Block {
+    const groups = this.groups;
+    const keyCols: Column[] = this.index ? this.index.keyColumns() : [];
+    const aggCols = this.states.map((s) => s.finalize(Math.max(groups, this.index ? groups : 1)));
+    return new Block(header, [...keyCols, ...aggCols], this.index ? groups : 1);
+  }
+
+  /** Results of the groups changed since the last call only. */
+  finalizeChanged(header: Header): Block {
+    const all = this.finalize(header);
+    const mask = this.changed.subarray(0, all.rows);
+    let n = 0;
+    for (let i = 0; i < mask.length; i++) n += mask[i]!;
+    const out = n === all.rows ? all : all.filter(mask.slice(), n);
+    this.changed.fill(0);
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+import type { Expr, SelectQuery } from '../sql/ast.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import { Scope } from '../analyzer/scope.js';
+import type { CompileEnv } from '../analyzer/expression-compiler.js';
+import type { AggregateSpec } from '../exec/operators/aggregate.js';
+import type { PlanNode } from '../planner/plan-node.js';
+import { DbError } from '../errors/index.js';
+import { StreamingAggregateNode, type EmitPolicy } from './streaming-aggregate.js';
+import { TimeWindowNode } from './time-window-node.js';
+import { intervalMs, toTimeUnits } from './window-table-functions.js';
+
+/** The window operator feeding this aggregation, if any (not one below another aggregation). */
+function findTimeWindow(node: PlanNode): TimeWindowNode | undefined {
+  if (node instanceof TimeWindowNode) return node;
+  if (node instanceof StreamingAggregateNode) return undefined;
+  for (const c of node.children) {
+    const w = findTimeWindow(c);
+    if (w) return w;
+  }
+  return undefined;
+}
+
+const GLOBAL_EMIT_MS = 2000;
+
+/**
+ * A GROUP BY over an unbounded input. Grouping by `window_start` / `window_end` of a tumble or hop window
+ * emits each window once when the watermark passes its end (`EMIT AFTER WATERMARK [WITH DELAY d]`, the
+ * default); otherwise the aggregation is global and emits the whole result every 2 s (`EMIT PERIODIC i`) or
+ * the changed groups on each update (`EMIT ON UPDATE`).
+ */
+export function planStreamingAggregate(
+  input: PlanNode,
+  keys: readonly CompiledExpr[],
+  aggregates: readonly AggregateSpec[],
+  having: CompiledExpr | undefined,
+  q: SelectQuery,
+  cenv: CompileEnv,
+): PlanNode {
+  const emit = q.emit ?? {};
+  const ms = (e: Expr | undefined, what: string): number | undefined => (e ? intervalMs(cenv, new Scope([]), e, what) : undefined);
+  const policy: EmitPolicy = {
+    periodicMs: ms(emit.periodic, 'EMIT PERIODIC'),
+    onUpdate: !!emit.onUpdate,
+    timeoutMs: ms(emit.timeout, 'EMIT TIMEOUT'),
+  };
+  const window = findTimeWindow(input);
+  const byWindow = keys.some((k) => k.name === 'window_start' || k.name === 'window_end');
+  if (window && byWindow) {
+    const endColumn = input.header.findIndex((c) => c.name === 'window_end');
+    if (endColumn < 0) throw new DbError('LOGICAL_ERROR', 'window_end is missing below the windowed aggregation');
+    const delay = ms(emit.delay, 'EMIT AFTER WATERMARK WITH DELAY');
+    if (delay !== undefined) window.clock.delay = toTimeUnits(window.timeType, delay);
+    return new StreamingAggregateNode(input, keys, aggregates, policy, having, { clock: window.clock, windowEndColumn: endColumn });
+  }
+  if (window) {
+    // Aggregating windowed rows without grouping by the window: the windows only label rows.
+    window.clock.dropsLate = false;
+  }
+  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, periodicMs: policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS) }, having);
+}

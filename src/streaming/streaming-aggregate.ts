@@ -1,0 +1,198 @@
+import { Block, concatBlocks, type Header } from '../core/block.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import type { AggregateSpec } from '../exec/operators/aggregate.js';
+import { predicateMask } from '../exec/operators/filter.js';
+import type { PlanNode } from '../planner/plan-node.js';
+import { checkCancelled, type QueryContext } from '../exec/query-context.js';
+import { GroupTable } from './group-table.js';
+import { eventTimes } from './time-window-node.js';
+import { InputPump, TICK } from './input-pump.js';
+import type { WatermarkClock } from './watermark.js';
+
+/** When a streaming aggregation emits (Proton's EMIT clause, resolved by the planner). */
+export interface EmitPolicy {
+  /** Emit every this many ms of processing time (global aggregation: 2000 by default; windows: only with PERIODIC). */
+  readonly periodicMs?: number;
+  /** EMIT ON UPDATE: after each block, the groups it changed. */
+  readonly onUpdate?: boolean;
+  /** EMIT … AND TIMEOUT: with no new event for this long, every open window is emitted and closed. */
+  readonly timeoutMs?: number;
+}
+
+export interface WindowedOptions {
+  readonly clock: WatermarkClock;
+  /** Index of `window_end` in the input header: windows close when the watermark reaches it. */
+  readonly windowEndColumn: number;
+}
+
+/**
+ * Streaming GROUP BY. Without windows it keeps one state table and emits the whole current result
+ * periodically (or the changed groups on update). Over tumble/hop windows it keeps one state table per window
+ * and emits a window's groups once, when the watermark passes its end, then frees that state: memory is
+ * bounded by the windows the watermark has not yet passed.
+ */
+export class StreamingAggregateNode implements PlanNode {
+  readonly children: PlanNode[];
+  readonly header: Header;
+  /** Emissions so far (emit_version()). */
+  emitVersion = 0;
+
+  constructor(
+    readonly input: PlanNode,
+    readonly keys: readonly CompiledExpr[],
+    readonly aggregates: readonly AggregateSpec[],
+    readonly emit: EmitPolicy,
+    readonly having?: CompiledExpr,
+    readonly windowed?: WindowedOptions,
+  ) {
+    this.children = [input];
+    this.header = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
+  }
+
+  describe(): string {
+    const how = this.windowed ? 'windows, on watermark' : this.emit.onUpdate ? 'on update' : `every ${this.emit.periodicMs} ms`;
+    return `StreamingAggregating (keys: ${this.keys.map((k) => k.name).join(', ') || '∅'}; ${this.aggregates.map((a) => a.name).join(', ')}; emit ${how})`;
+  }
+
+  private applyHaving(block: Block, ctx: QueryContext): Block {
+    if (!this.having || !block.rows) return block;
+    const m = predicateMask(this.having.eval(block, ctx.fn), block.rows);
+    if (m === 'all') return block;
+    if (m === 'none') return block.slice(0, 0);
+    return block.filter(m.mask, m.count);
+  }
+
+  run(ctx: QueryContext): AsyncIterable<Block> {
+    return this.windowed ? this.runWindowed(ctx, this.windowed) : this.runGlobal(ctx);
+  }
+
+  private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {
+    const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate);
+    const pump = new InputPump(this.input.run(ctx));
+    const period = this.emit.onUpdate ? Infinity : (this.emit.periodicMs ?? 2000);
+    let dirty = false;
+    let due = Date.now() + period;
+    try {
+      for (;;) {
+        const got = await pump.next(due - Date.now());
+        checkCancelled(ctx);
+        if (got === TICK || (got !== undefined && Date.now() >= due)) {
+          if (got !== TICK && got !== undefined) {
+            table.add(got, ctx.fn);
+            dirty = true;
+          }
+          due = Date.now() + period;
+          if (dirty) {
+            dirty = false;
+            const out = this.applyHaving(table.finalize(this.header), ctx);
+            this.emitVersion++;
+            if (out.rows) yield out;
+          }
+          continue;
+        }
+        if (got === undefined) break;
+        table.add(got, ctx.fn);
+        dirty = true;
+        if (this.emit.onUpdate) {
+          dirty = false;
+          const out = this.applyHaving(table.finalizeChanged(this.header), ctx);
+          this.emitVersion++;
+          if (out.rows) yield out;
+        }
+      }
+      // The input ended (a bounded source below, or LIMIT): the final result.
+      if (dirty) {
+        const out = this.applyHaving(table.finalize(this.header), ctx);
+        this.emitVersion++;
+        if (out.rows) yield out;
+      }
+    } finally {
+      pump.close();
+    }
+  }
+
+  private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
+    const windows = new Map<number, GroupTable>();
+    const pump = new InputPump(this.input.run(ctx));
+    const period = this.emit.periodicMs ?? Infinity;
+    const timeout = this.emit.timeoutMs ?? Infinity;
+    let due = Date.now() + period;
+    let lastEvent = Date.now();
+    const emitWindows = (ends: number[], close: boolean): Block | undefined => {
+      const parts: Block[] = [];
+      for (const end of ends.sort((a, b) => a - b)) {
+        const t = windows.get(end)!;
+        parts.push(this.applyHaving(t.finalize(this.header), ctx));
+        if (close) windows.delete(end);
+      }
+      this.emitVersion++;
+      const out = parts.length === 1 ? parts[0]! : concatBlocks(this.header, parts);
+      return out.rows ? out : undefined;
+    };
+    try {
+      for (;;) {
+        const now = Date.now();
+        const got = await pump.next(Math.min(due, lastEvent + timeout) - now);
+        checkCancelled(ctx);
+        if (got === TICK) {
+          const t = Date.now();
+          if (t >= lastEvent + timeout && windows.size) {
+            const out = emitWindows([...windows.keys()], true);
+            lastEvent = t;
+            if (out) yield out;
+          } else if (t >= lastEvent + timeout) lastEvent = t;
+          if (t >= due) {
+            due = t + period;
+            if (windows.size) {
+              const out = emitWindows([...windows.keys()], false);
+              if (out) yield out;
+            }
+          }
+          continue;
+        }
+        if (got === undefined) break;
+        lastEvent = Date.now();
+        this.addToWindows(got, w, windows, ctx);
+        const wm = w.clock.watermark;
+        const closing: number[] = [];
+        for (const end of windows.keys()) if (end <= wm) closing.push(end);
+        if (closing.length) {
+          const out = emitWindows(closing, true);
+          if (out) yield out;
+        }
+      }
+    } finally {
+      pump.close();
+    }
+  }
+
+  private addToWindows(block: Block, w: WindowedOptions, windows: Map<number, GroupTable>, ctx: QueryContext): void {
+    const rows = block.rows;
+    if (!rows) return;
+    const ends = eventTimes(block.columns[w.windowEndColumn]!, rows);
+    const first = ends[0]!;
+    let same = true;
+    for (let i = 1; i < rows; i++) if (ends[i] !== first) (same = false);
+    const tableFor = (end: number): GroupTable => {
+      let t = windows.get(end);
+      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates)));
+      return t;
+    };
+    if (same) {
+      tableFor(first).add(block, ctx.fn);
+      return;
+    }
+    const byEnd = new Map<number, number[]>();
+    for (let i = 0; i < rows; i++) {
+      const e = ends[i]!;
+      const list = byEnd.get(e);
+      if (list) list.push(i);
+      else byEnd.set(e, [i]);
+    }
+    for (const [end, list] of byEnd) {
+      const mask = new Uint8Array(rows);
+      for (const i of list) mask[i] = 1;
+      tableFor(end).add(block.filter(mask, list.length), ctx.fn);
+    }
+  }
+}

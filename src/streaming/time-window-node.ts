@@ -1,0 +1,116 @@
+import { Block, type Header } from '../core/block.js';
+import type { Column } from '../columns/column.js';
+import { NumericColumn } from '../columns/column.js';
+import { materialize, takeColumn } from '../columns/ops.js';
+import type { CompiledExpr } from '../analyzer/compiled-expr.js';
+import { isUnbounded, type PlanNode } from '../planner/plan-node.js';
+import type { QueryContext } from '../exec/query-context.js';
+import type { DataType } from '../types/data-type.js';
+import { assignHop, tumbleStart } from './window-assign.js';
+import { WatermarkClock } from './watermark.js';
+
+export type TimeWindowKind = 'tumble' | 'hop';
+
+/** Event times of a block as Float64 (a DateTime64 column is Float64 ticks already; others are converted). */
+export function eventTimes(col: Column, rows: number): Float64Array {
+  const m = materialize(col);
+  const data = (m as NumericColumn).data;
+  if (data instanceof Float64Array) return data;
+  const out = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = Number(data[i]);
+  return out;
+}
+
+/** A column of time values of `type` (same physical layout as the time column). */
+export function timeColumn(type: DataType, values: Float64Array): Column {
+  if (type.kind === 'DateTime') return new NumericColumn(Uint32Array.from(values));
+  if (type.kind === 'Date') return new NumericColumn(Uint16Array.from(values));
+  if (type.kind === 'Date32') return new NumericColumn(Int32Array.from(values));
+  return new NumericColumn(values);
+}
+
+/**
+ * `tumble(s, [time,] size)` / `hop(s, [time,] step, size)`: adds `window_start` and `window_end` to each row
+ * (hop repeats a row once per window containing it). Over a streaming input it also drives the query's
+ * watermark: each block advances the clock, and rows whose window the watermark has already passed are late
+ * and dropped (counted in the clock), because their window has been emitted.
+ */
+export class TimeWindowNode implements PlanNode {
+  readonly children: PlanNode[];
+  readonly header: Header;
+  readonly clock = new WatermarkClock();
+
+  constructor(
+    readonly input: PlanNode,
+    readonly kind: TimeWindowKind,
+    readonly time: CompiledExpr,
+    readonly timeType: DataType,
+    /** Window size and hop step in the time column's unit. */
+    readonly size: number,
+    readonly step: number,
+  ) {
+    this.children = [input];
+    this.header = [...input.header, { name: 'window_start', type: timeType }, { name: 'window_end', type: timeType }];
+  }
+
+  describe(): string {
+    return `${this.kind === 'tumble' ? 'TumbleWindow' : 'HopWindow'} (${this.time.name}, size ${this.size}${this.kind === 'hop' ? `, step ${this.step}` : ''})`;
+  }
+
+  async *run(ctx: QueryContext): AsyncIterable<Block> {
+    const streaming = isUnbounded(this.input);
+    const clock = this.clock;
+    for await (const block of this.input.run(ctx)) {
+      const rows = block.rows;
+      if (!rows) continue;
+      const times = eventTimes(this.time.eval(block, ctx.fn), rows);
+      const watermark = streaming && clock.dropsLate ? clock.watermark : -Infinity;
+      let out: Block;
+      if (this.kind === 'tumble') out = this.tumble(block, times, watermark);
+      else out = this.hop(block, times, watermark);
+      if (streaming) {
+        let max = -Infinity;
+        for (let i = 0; i < rows; i++) if (times[i]! > max) max = times[i]!;
+        clock.observe(max);
+      }
+      if (out.rows) yield out;
+    }
+  }
+
+  private tumble(block: Block, times: Float64Array, watermark: number): Block {
+    const rows = block.rows;
+    const size = this.size;
+    const starts = new Float64Array(rows);
+    const ends = new Float64Array(rows);
+    let late = 0;
+    let mask: Uint8Array | undefined;
+    for (let i = 0; i < rows; i++) {
+      const s = tumbleStart(times[i]!, size);
+      starts[i] = s;
+      ends[i] = s + size;
+      if (s + size <= watermark) {
+        mask ??= new Uint8Array(rows).fill(1);
+        mask[i] = 0;
+        late++;
+      }
+    }
+    let out = new Block(this.header, [...block.columns, timeColumn(this.timeType, starts), timeColumn(this.timeType, ends)], rows);
+    if (mask) {
+      this.clock.lateEvents += late;
+      out = out.filter(mask, rows - late);
+    }
+    return out;
+  }
+
+  private hop(block: Block, times: Float64Array, watermark: number): Block {
+    const size = this.size;
+    let late = 0;
+    const keep = watermark === -Infinity ? undefined : (end: number) => (end > watermark ? true : (late++, false));
+    const { rowOf, starts, count } = assignHop(times, block.rows, this.step, size, keep);
+    this.clock.lateEvents += late;
+    const ends = new Float64Array(count);
+    for (let i = 0; i < count; i++) ends[i] = starts[i]! + size;
+    const cols = block.columns.map((c) => takeColumn(c, rowOf));
+    return new Block(this.header, [...cols, timeColumn(this.timeType, starts.slice()), timeColumn(this.timeType, ends)], count);
+  }
+}
