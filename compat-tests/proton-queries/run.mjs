@@ -114,6 +114,8 @@ async function runTest(url, test, timeoutMs) {
   // Proton's own ports answer in Proton's dialect (bool predicates, lower-case type names); Hadron's
   // ClickHouse ports default to ClickHouse's, so the session asks for Proton's (--dialect to change).
   if (dialect !== 'clickhouse') await httpQuery(url, `SET dialect = '${dialect}'`, { sessionId, timeoutMs: Math.min(5000, remaining()) });
+  // These tests ran on Proton's snapshot HTTP port (8123), where stream reads are historical.
+  await httpQuery(url, `SET query_mode = 'table'`, { sessionId, timeoutMs: Math.min(5000, remaining()) });
 
   let output = '';
   /** @type {string | null} */

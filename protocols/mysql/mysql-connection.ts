@@ -391,7 +391,8 @@ export class MysqlConnection {
         for await (const block of result.blocks) {
           if (binary) writeBinaryRows(w, block, tz);
           else writeTextRows(w, block, tz);
-          if (w.length >= FLUSH_BYTES) await this.send(w);
+          // A streaming query's rows go out as each block comes, not when 256 KiB have gathered.
+          if (result.isStreaming || w.length >= FLUSH_BYTES) await this.send(w);
           if (this.channel.isClosed) throw new DbError('QUERY_WAS_CANCELLED', 'Client disconnected');
         }
       } catch (e) {

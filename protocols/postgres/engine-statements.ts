@@ -109,6 +109,7 @@ export class EngineStatements {
     };
     return {
       shape,
+      streaming: result.isStreaming,
       nextBlock: async () => {
         if (closed) return undefined;
         this.runningQueryId = queryId;

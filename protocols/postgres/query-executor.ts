@@ -241,6 +241,8 @@ export class QueryExecutor {
           if (wait) await wait;
         }
         rows += end - offset;
+        // A streaming query's rows go out as they come, not when 64 KiB have gathered.
+        if (running.streaming) await this.conn.flush();
         if (limit > 0 && rows >= limit) {
           if (end < block.rows && portal) portal.pending = { block, offset: end };
           return { rows, suspended: true };

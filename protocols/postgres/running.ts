@@ -6,6 +6,8 @@ import { ResultShape } from './result-writer.js';
 /** A statement being executed: its result shape (none for statements without rows) and its blocks. */
 export interface Running {
   readonly shape?: ResultShape;
+  /** An unbounded streaming query: each block's rows are flushed to the client as soon as they are encoded. */
+  readonly streaming?: boolean;
   nextBlock(): Promise<Block | undefined>;
   tag(rows: number): string;
   close(): Promise<void>;

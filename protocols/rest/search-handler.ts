@@ -56,6 +56,7 @@ export async function search(call: RestCall, request: FastifyRequest, reply: Fas
       'Transfer-Encoding': 'chunked',
     });
     for (const c of pending) raw.write(c);
+    if (pending.length === 0) raw.flushHeaders();
     pending.length = 0;
   };
   const sink = (chunk: Uint8Array): void => {
@@ -66,6 +67,8 @@ export async function search(call: RestCall, request: FastifyRequest, reply: Fas
   try {
     const writer = out.createWriter(result.header, options, sink);
     writer.writePrefix();
+    // An unbounded streaming query answers at once (headers and the format's prefix), before its first block.
+    if (result.isStreaming) start();
     const it = result.blocks[Symbol.asyncIterator]();
     // A query that ignores its signal must not keep this request waiting after the client left.
     const gone = new Promise<never>((_, reject) => {

@@ -12,7 +12,7 @@ export function renderCreateQuery(t: TableEntry): string {
   if (t.kind === 'view') return `CREATE VIEW ${name}\n(\n${columnsText(t)}\n) AS\n${t.viewQuery ?? ''}`;
   const kind = t.kind === 'stream' ? 'STREAM' : t.kind === 'random_stream' ? 'RANDOM STREAM' : t.temporary ? 'TEMPORARY TABLE' : 'TABLE';
   const lines = [`CREATE ${kind} ${t.temporary ? quoteIdentifier(t.name) : name}`, '(', columnsText(t), ')'];
-  if (t.kind === 'table') lines.push(`ENGINE = ${t.engine}${t.engineArgs.length ? `(${t.engineArgs.join(', ')})` : ''}`);
+  if (t.kind === 'table' || (t.kind === 'random_stream' && t.engineArgs.length)) lines.push(`ENGINE = ${t.engine}${t.engineArgs.length ? `(${t.engineArgs.join(', ')})` : ''}`);
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
   if (t.primaryKey.length && t.primaryKey.join() !== t.orderBy.join()) lines.push(`PRIMARY KEY ${keyText(t.primaryKey)}`);
   if (t.orderBy.length && t.engine !== 'Memory') lines.push(`ORDER BY ${keyText(t.orderBy)}`);

@@ -29,7 +29,9 @@ import { arrayExtraFunctions } from './scalar/array-extra.js';
 import { roundingFunctions } from './scalar/rounding.js';
 import { miscExtraFunctions } from './scalar/misc-extra.js';
 import { streamingFunctions } from './scalar/streaming-functions.js';
+import { randomInType } from '../streaming/random-in-type.js';
 import { count } from './aggregate/count.js';
+import { emitVersion } from '../streaming/emit-version.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
 import { pickFunctions } from './aggregate/min-max-any.js';
@@ -78,6 +80,7 @@ const SCALARS: readonly (readonly ScalarFunction[])[] = [
   roundingFunctions,
   miscExtraFunctions,
   streamingFunctions,
+  [randomInType],
 ];
 
 const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [
@@ -88,6 +91,7 @@ const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [
   groupArrayFunctions,
   statisticsFunctions,
   miscAggregateFunctions,
+  [emitVersion],
 ];
 
 let shared: FunctionRegistry | undefined;

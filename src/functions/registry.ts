@@ -236,6 +236,10 @@ export class FunctionRegistry {
       if (!rec) byCanonical.set(e.canonical, (rec = { kind: e.kind, fn, aliases: [] }));
       if (name !== e.canonical) rec.aliases.push(name);
     }
+    // Window functions whose name a scalar holds (`lag`) are documented too.
+    for (const e of new Set(this.windowsByName.values())) {
+      if (this.exact.get(e.canonical) !== e) byCanonical.set(`window:${e.canonical}`, { kind: 'window', fn: e.window!, aliases: [] });
+    }
     return [...byCanonical.values()].sort((a, b) => (a.fn.name < b.fn.name ? -1 : 1));
   }
 }

@@ -21,7 +21,8 @@ import type { TableEntry } from '../catalog/table-entry.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { parseSeekTo } from '../streaming/seek-to.js';
 import { TimeWindowNode } from '../streaming/time-window-node.js';
-import { intervalMs, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
+import { intervalMs, isIntervalExpr, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
+import { SessionWindowNode } from '../streaming/session-window.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -181,6 +182,24 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const step = name === 'hop' ? toTimeUnits(timeType, intervalMs(cenv, inner.scope, rest[0]!, 'The hop interval')) : size;
       if (step > size) throw new DbError('BAD_ARGUMENTS', 'The hop interval must not be larger than the window size');
       const node = new TimeWindowNode(inner.node, name, time, timeType, size, step);
+      const width = inner.node.header.length;
+      const columns: ScopeColumn[] = [
+        ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
+        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers })),
+      ];
+      return { node, scope: new Scope(columns) };
+    }
+    case 'session': {
+      const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
+      const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+      const { time, timeType, rest } = windowTimeArgs(item, cenv, inner.scope);
+      if (!rest.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'session(stream, [time_column,] timeout [, max_session_length])');
+      const timeoutMs = intervalMs(cenv, inner.scope, rest[0]!, 'The session timeout');
+      const maxMs = rest[1] && isIntervalExpr(rest[1]) ? intervalMs(cenv, inner.scope, rest[1], 'The maximum session length') : timeoutMs * 5;
+      if (rest.slice(rest[1] && isIntervalExpr(rest[1]) ? 2 : 1).length) {
+        throw new DbError('NOT_IMPLEMENTED', 'Session start/end conditions are not supported yet');
+      }
+      const node = new SessionWindowNode(inner.node, time, timeType, toTimeUnits(timeType, timeoutMs), toTimeUnits(timeType, maxMs));
       const width = inner.node.header.length;
       const columns: ScopeColumn[] = [
         ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),

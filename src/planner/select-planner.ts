@@ -25,7 +25,8 @@ import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowC
 import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
-import { planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { SessionWindowNode } from '../streaming/session-window.js';
 
 /** Results a query produces beside its blocks. */
 export interface QueryExtras {
@@ -241,6 +242,8 @@ export class QueryPlanner {
       for (const set of q.groupingSets) for (const e of set) if (!names.includes(exprName(e))) (names.push(exprName(e)), groupBy.push(e));
       groupingSets = q.groupingSets.map((set) => names.map((n) => set.some((e) => exprName(e) === n)));
     }
+    // PARTITION BY (Proton's substreams): each partition aggregates on its own, so its keys group too.
+    if (aggCalls.length || groupBy.length) for (const p of q.partitionBy ?? []) if (!groupBy.some((g) => exprName(g) === exprName(p))) groupBy.push(p);
     if (q.groupByAll) {
       for (const it of items) if (!collectAggregates([it.expr], aliases, this.env.functions).length) groupBy.push(it.expr);
     }
@@ -258,7 +261,7 @@ export class QueryPlanner {
       });
       sc = new AggregatedScope(columns, aliases, scope);
       const having = q.having ? compileExpression(cenv, sc, q.having) : undefined;
-      if (streaming) {
+      if (streaming || findWindow(node) instanceof SessionWindowNode) {
         if (q.withTotals || q.groupByModifier) throw new DbError('NOT_IMPLEMENTED', `${q.withTotals ? 'WITH TOTALS' : q.groupByModifier} is not supported in streaming queries`);
         node = planStreamingAggregate(node, keys, aggregates, having, q, cenv);
       } else node = new AggregateNode(node, keys, aggregates, {

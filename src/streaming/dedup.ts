@@ -15,11 +15,11 @@ import { checkCancelled, type QueryContext } from '../exec/query-context.js';
 /**
  * Proton's `dedup(stream, key…[, timeout[, limit]])`: passes a row only the first time its key is seen.
  *
- * Seen keys live in a JS `Map` from an encoded key to the processing time it was first seen. A Map rather
- * than the typed key tables (src/core/key-tables.ts) because dedup must forget keys: by age (`timeout`) and
- * by count (`limit`, oldest first), and those tables cannot delete. A Map deletes in O(1) and iterates in
- * insertion order, so the oldest key is always its first entry: both evictions pop from the front with no
- * separate queue (a key is never re-inserted while present, so insertion order is first-seen order).
+ * Seen keys live in a JS `Set` of encoded keys plus a FIFO queue of (key, first-seen processing time). A Set
+ * rather than the typed key tables (src/core/key-tables.ts) because dedup must forget keys, by age (`timeout`)
+ * and by count (`limit`, oldest first), and those tables cannot delete. The queue holds keys in first-seen
+ * order (a key is never re-queued while present), so both evictions pop its head: O(1) per key. (Popping the
+ * Set's own first entry instead is O(n): V8 leaves deleted entries as holes its iterator walks over.)
  * Keys are encoded without per-row objects where possible: a number for one numeric column, a latin1 string of
  * the bytes for one string column, and a joined string of per-column tokens otherwise.
  */
@@ -66,8 +66,9 @@ export class DedupNode implements PlanNode {
   }
 
   async *run(ctx: QueryContext): AsyncIterable<Block> {
-    // Per-run state: the seen keys with the time each was first seen.
-    const seen = new Map<Key, number>();
+    // Per-run state: the seen keys, and the same keys in first-seen order with the time each was first seen.
+    const seen = new Set<Key>();
+    const queue = new KeyQueue();
     const multi = this.keys.length > 1;
     for await (const block of this.input.run(ctx)) {
       checkCancelled(ctx);
@@ -75,10 +76,7 @@ export class DedupNode implements PlanNode {
       const now = this.clock();
       if (this.timeoutMs !== undefined) {
         const horizon = now - this.timeoutMs;
-        for (const [k, t] of seen) {
-          if (t >= horizon) break;
-          seen.delete(k);
-        }
+        while (queue.size > 0 && queue.oldestTime() < horizon) seen.delete(queue.shift());
       }
       const readers = this.keys.map((k) => keyReader(k.type, k.eval(block, ctx.fn)));
       const mask = new Uint8Array(block.rows);
@@ -91,14 +89,44 @@ export class DedupNode implements PlanNode {
           key = s;
         } else key = readers[0]!(i);
         if (seen.has(key)) continue;
-        seen.set(key, now);
-        if (seen.size > this.limit) seen.delete(seen.keys().next().value as Key);
+        seen.add(key);
+        queue.push(key, now);
+        if (seen.size > this.limit) seen.delete(queue.shift());
         mask[i] = 1;
         count++;
       }
       if (count === block.rows) yield block;
       else if (count > 0) yield block.filter(mask, count);
     }
+  }
+}
+
+/** Keys in first-seen order with their times: arrays with a moving head, compacted as the head advances. */
+class KeyQueue {
+  private keys: Key[] = [];
+  private times: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.keys.length - this.head;
+  }
+  push(key: Key, time: number): void {
+    this.keys.push(key);
+    this.times.push(time);
+  }
+  oldestTime(): number {
+    return this.times[this.head]!;
+  }
+  shift(): Key {
+    const k = this.keys[this.head]!;
+    this.keys[this.head] = null;
+    this.head++;
+    if (this.head >= 4096 && this.head * 2 >= this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    return k;
   }
 }
 

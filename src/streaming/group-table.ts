@@ -5,6 +5,16 @@ import type { AggregateStates } from '../functions/function.js';
 import type { FunctionContext } from '../functions/function.js';
 import { makeGroupIndex, type AggregateSpec, type GroupIndex } from '../exec/operators/aggregate.js';
 
+/** A GroupTable's state as plain data (materialized-view checkpoints): keys and serialized states in group-id order. */
+export interface GroupTableSnapshot {
+  readonly rows: number;
+  readonly groups: number;
+  /** Key columns, `groups` rows each (none without GROUP BY keys). */
+  readonly keys: readonly Column[];
+  /** Per aggregate, per group: AggregateStates.serializeState. */
+  readonly states: readonly (readonly Uint8Array[])[];
+}
+
 /**
  * The aggregation state of one streaming GROUP BY (or of one window of it): a typed hash from keys to dense
  * group ids plus columnar per-group states. Unlike the bounded AggregateNode it can be finalized any number of
@@ -79,5 +89,33 @@ export class GroupTable {
     const out = n === all.rows ? all : all.filter(mask.slice(), n);
     this.changed.fill(0);
     return out;
+  }
+
+  /** Materialized views: the whole state as plain data, for a checkpoint. */
+  snapshot(): GroupTableSnapshot {
+    const groups = this.groups;
+    return {
+      rows: this.rows,
+      groups,
+      keys: this.index ? this.index.keyColumns() : [],
+      states: this.states.map((s) => Array.from({ length: groups }, (_, g) => s.serializeState(g))),
+    };
+  }
+
+  /** Materialized views: loads a checkpoint's state into this (empty) table. */
+  restore(snap: GroupTableSnapshot): void {
+    const groups = snap.groups;
+    let ids: Uint32Array;
+    if (this.index) {
+      ids = new Uint32Array(groups);
+      if (groups) this.index.assign([...snap.keys], groups, ids);
+      for (const s of this.states) s.resize(this.index.size);
+    } else ids = new Uint32Array(groups);
+    for (let j = 0; j < this.states.length; j++) {
+      const s = this.states[j]!;
+      const saved = snap.states[j]!;
+      for (let g = 0; g < groups; g++) s.mergeState(ids[g]!, s.deserializeState(saved[g]!));
+    }
+    this.rows += snap.rows;
   }
 }

@@ -7,14 +7,17 @@ import type { PlanNode } from '../planner/plan-node.js';
 import { DbError } from '../errors/index.js';
 import { StreamingAggregateNode, type EmitPolicy } from './streaming-aggregate.js';
 import { TimeWindowNode } from './time-window-node.js';
+import { SessionAggregateNode, SessionWindowNode } from './session-window.js';
+import { AggregateNode } from '../exec/operators/aggregate.js';
+import { isUnbounded } from '../planner/plan-node.js';
 import { intervalMs, toTimeUnits } from './window-table-functions.js';
 
 /** The window operator feeding this aggregation, if any (not one below another aggregation). */
-function findTimeWindow(node: PlanNode): TimeWindowNode | undefined {
-  if (node instanceof TimeWindowNode) return node;
-  if (node instanceof StreamingAggregateNode) return undefined;
+export function findWindow(node: PlanNode): TimeWindowNode | SessionWindowNode | undefined {
+  if (node instanceof TimeWindowNode || node instanceof SessionWindowNode) return node;
+  if (node instanceof StreamingAggregateNode || node instanceof SessionAggregateNode || node instanceof AggregateNode) return undefined;
   for (const c of node.children) {
-    const w = findTimeWindow(c);
+    const w = findWindow(c);
     if (w) return w;
   }
   return undefined;
@@ -43,8 +46,12 @@ export function planStreamingAggregate(
     onUpdate: !!emit.onUpdate,
     timeoutMs: ms(emit.timeout, 'EMIT TIMEOUT'),
   };
-  const window = findTimeWindow(input);
+  const window = findWindow(input);
   const byWindow = keys.some((k) => k.name === 'window_start' || k.name === 'window_end');
+  if (window instanceof SessionWindowNode) {
+    if (!byWindow) throw new DbError('NOT_IMPLEMENTED', 'A session window query must GROUP BY window_start, window_end');
+    return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs);
+  }
   if (window && byWindow) {
     const endColumn = input.header.findIndex((c) => c.name === 'window_end');
     if (endColumn < 0) throw new DbError('LOGICAL_ERROR', 'window_end is missing below the windowed aggregation');

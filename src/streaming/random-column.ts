@@ -35,6 +35,22 @@ export class RandomGenerator {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 0x9e3779b9 | 0;
   }
 
+  /** A generator whose sequence is fixed by `seed` (Proton's `ENGINE = Random(seed)`). */
+  static fromSeed(seed: bigint): RandomGenerator {
+    let state = Number(BigInt.asUintN(32, seed)) ^ Math.imul(Number(BigInt.asUintN(32, seed >> 32n)), 0x85ebca6b);
+    const words = new Uint32Array(4);
+    for (let i = 0; i < 4; i++) {
+      // splitmix32
+      state = (state + 0x9e3779b9) | 0;
+      let t = state ^ (state >>> 16);
+      t = Math.imul(t, 0x21f0aaad);
+      t ^= t >>> 15;
+      t = Math.imul(t, 0x735a2d97);
+      words[i] = (t ^ (t >>> 15)) >>> 0;
+    }
+    return new RandomGenerator(words);
+  }
+
   /** A uniformly random unsigned 32-bit integer. */
   nextU32(): number {
     const b = this.b;

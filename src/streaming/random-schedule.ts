@@ -16,7 +16,7 @@ export interface RandomStreamSettings {
   readonly eps: number;
   /** Milliseconds between batches when eps ≥ 1, 1..1000. */
   readonly intervalMs: number;
-  /** Proton's shard count: accepted and validated; Hadron generates with one generator (`_tp_shard` = 0). */
+  /** Proton's shards: independent generators, each with its share of eps and its own `_tp_shard`/`_tp_sn`. */
   readonly shards: number;
 }
 
@@ -130,4 +130,39 @@ export class RandomSchedule {
         return `${this.firstRows + this.normalRows * (this.intervalCount - 1)} rows/s in batches every ${this.intervalMs} ms`;
     }
   }
+}
+
+/** One generator of a random read (Proton runs one source per shard). `total` 0 = no end. */
+export interface ShardPlan {
+  readonly shard: number;
+  readonly eps: number;
+  readonly intervalMs: number;
+  readonly total: number;
+}
+
+/**
+ * The generators of one read, split as Proton's StorageRandom::read does: eps 0 gives every shard an unlimited
+ * generator; 0 < eps < shards gives one generator (shard 0) at that eps; otherwise each shard gets
+ * floor(eps / shards) rows a second, the last one the remainder too. `max_events` is shared the same way (a
+ * shard whose share is 0 generates nothing). A historical read generates `total` rows per shard at once, and
+ * max_block_size when max_events is 0.
+ */
+export function shardPlans(settings: RandomStreamSettings, eps: number, maxEvents: number, streaming: boolean, blockRows: number): ShardPlan[] {
+  const n = settings.shards;
+  const share = (i: number) => Math.floor(maxEvents / n) + (i === n - 1 ? maxEvents % n : 0);
+  const plans: ShardPlan[] = [];
+  if (!streaming) {
+    for (let i = 0; i < n; i++) plans.push({ shard: i, eps: 0, intervalMs: settings.intervalMs, total: maxEvents ? share(i) : blockRows });
+  } else if (!(eps >= MIN_EPS)) {
+    for (let i = 0; i < n; i++) plans.push({ shard: i, eps: 0, intervalMs: 1000, total: share(i) });
+  } else if (eps < n) {
+    plans.push({ shard: 0, eps, intervalMs: 1000, total: maxEvents });
+  } else {
+    const whole = Math.floor(eps);
+    const perShard = Math.floor(whole / n);
+    for (let i = 0; i < n; i++) {
+      plans.push({ shard: i, eps: perShard + (i === n - 1 ? whole % n : 0), intervalMs: settings.intervalMs, total: share(i) });
+    }
+  }
+  return maxEvents ? plans.filter((p) => p.total > 0) : plans;
 }

@@ -13,20 +13,21 @@ import type { PlanNode } from '../planner/plan-node.js';
 import type { PlannerEnv } from '../planner/planner-env.js';
 import { checkCancelled, settingNumber, yieldToEventLoop, type QueryContext } from '../exec/query-context.js';
 import { checkRandomType, randomColumn, RandomGenerator } from './random-column.js';
-import { RandomSchedule, randomStreamSettings, type RandomStreamSettings } from './random-schedule.js';
+import { RandomSchedule, randomStreamSettings, shardPlans, type RandomBatch, type RandomStreamSettings, type ShardPlan } from './random-schedule.js';
 
 /**
  * A random stream (`CREATE RANDOM STREAM s (…) SETTINGS eps = …`, Proton's StorageRandom) has no storage:
  * every read generates rows. Each column with a DEFAULT (or MATERIALIZED/ALIAS/EPHEMERAL) expression is
  * computed per generated row from that expression (so `rand()` differs row by row and `now64()` is the
  * generation time); a column without one gets random values of its type (random-column.ts). `_tp_time`
- * carries its usual default, now64(3, 'UTC'). Virtual columns, when asked for by name: `_tp_sn` (Int64, the
- * batch number from 1, as in Proton) and `_tp_shard` (Int32, 0).
+ * carries its usual default, now64(3, 'UTC'). Virtual columns (hidden from `SELECT *`): `_tp_sn` (Int64, the
+ * shard's block number from 1, as in Proton) and `_tp_shard` (Int32).
  *
- * Streaming read: unbounded, eps rows a second in batches every interval_time ms (random-schedule.ts); the
- * query settings `eps` (≥ 0 overrides the stream's) and `max_events` (> 0 ends the read after that many rows)
- * apply. Historical read (`table(s)`, query_mode = 'table'): one bounded read of max_events rows, or
- * max_block_size rows when max_events is 0, in blocks of max_block_size.
+ * Streaming read: unbounded, eps rows a second in batches every interval_time ms, split over `shards`
+ * generators (random-schedule.ts); the query settings `eps` (≥ 0 overrides the stream's) and `max_events`
+ * (> 0 ends the read after that many rows) apply. Historical read (`table(s)`, query_mode = 'table'): a bounded
+ * read of max_events rows, or max_block_size rows per shard when max_events is 0, in blocks of max_block_size.
+ * `ENGINE = Random(seed)` fixes the sequence of the random (no-DEFAULT) columns.
  */
 
 export const RANDOM_STREAM_VIRTUAL_COLUMNS: Header = [
@@ -61,7 +62,10 @@ export const realClock: RandomClock = {
 };
 
 export interface RandomStreamOptions {
-  /** The columns to produce, in this order (virtual columns allowed); default: the stream's stored columns. */
+  /**
+   * The columns to produce, in this order; default: the stream's columns (not ALIAS/EPHEMERAL) followed by the
+   * virtual `_tp_sn` and `_tp_shard`.
+   */
   readonly columns?: readonly string[];
   /** True for a streaming (unbounded) read, false for `table(s)`. */
   readonly streaming: boolean;
@@ -100,6 +104,7 @@ export class RandomStreamSource implements PlanNode {
   /** Work-header position of each header column. */
   private readonly positions: number[];
   private readonly clock: RandomClock;
+  private readonly seed: bigint | undefined;
 
   constructor(
     readonly entry: TableEntry,
@@ -114,7 +119,11 @@ export class RandomStreamSource implements PlanNode {
     this.workHeader = [...entry.columns.map((c) => ({ name: c.name, type: c.type })), ...RANDOM_STREAM_VIRTUAL_COLUMNS.filter((v) => !entry.columns.some((c) => c.name === v.name))];
     this.sources = compileSources(entry, env, this.workHeader);
     this.order = dependencyOrder(this.sources);
-    const names = options.columns ?? entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => c.name);
+    const names = options.columns ?? [
+      ...entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => c.name),
+      ...this.workHeader.slice(entry.columns.length).map((c) => c.name),
+    ];
+    this.seed = randomSeed(entry);
     this.positions = names.map((n) => {
       const i = this.workHeader.findIndex((c) => c.name === n);
       if (i < 0) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `There is no column ${n} in random stream ${this.tableName}`);
@@ -129,7 +138,9 @@ export class RandomStreamSource implements PlanNode {
 
   describe(): string {
     const pace = this.unbounded ? new RandomSchedule(this.settings.eps, this.settings.intervalMs, 0, 0).describe() : 'historical';
-    return `ReadFromRandomStream ${this.tableName} (${this.header.map((c) => c.name).join(', ')}; ${pace})`;
+    const shards = this.settings.shards > 1 ? `, ${this.settings.shards} shards` : '';
+    const columns = this.header.filter((c) => !this.used.size || this.used.has(c.name)).map((c) => c.name);
+    return `ReadFromRandomStream ${this.tableName} (${columns.join(', ')}; ${pace}${shards})`;
   }
 
   /** Work-header positions to compute, in dependency order, for the header columns the query uses. */
@@ -152,49 +163,68 @@ export class RandomStreamSource implements PlanNode {
     const eps = queryEps < 0 ? this.settings.eps : queryEps;
     const maxEvents = Math.max(0, Math.floor(settingNumber(ctx.settings, 'max_events', 0)));
     const blockRows = Math.max(1, ctx.blockRows);
-    // 0 = no end. A historical read is one max_block_size batch unless max_events says otherwise.
-    const total = this.unbounded ? maxEvents : maxEvents || blockRows;
     const clock = this.clock;
-    const schedule = new RandomSchedule(this.unbounded ? eps : 0, this.settings.intervalMs, clock.now(), blockRows);
-    const rng = new RandomGenerator();
-    let generated = 0;
-    let sn = 0;
-    while (total === 0 || generated < total) {
+    const start = clock.now();
+    const shards: ShardState[] = shardPlans(this.settings, eps, maxEvents, this.unbounded, blockRows).map((plan) => ({
+      plan,
+      schedule: new RandomSchedule(plan.eps, plan.intervalMs, start, blockRows),
+      generated: 0,
+      sn: 0,
+    }));
+    const rng = this.seed === undefined ? new RandomGenerator() : RandomGenerator.fromSeed(this.seed);
+    let last = -1;
+    while (shards.length) {
       checkCancelled(ctx);
-      const batch = schedule.next();
-      const rows = total ? Math.min(batch.rows, total - generated) : batch.rows;
-      if (rows === 0) continue;
-      while (clock.now() < batch.dueMs) {
-        const deadline = ctx.deadlineMs === Infinity ? Infinity : clock.now() + (ctx.deadlineMs - Date.now());
-        await clock.sleepUntil(Math.min(batch.dueMs, deadline), ctx.signal);
-        checkCancelled(ctx);
+      // The shard whose batch is due first; ties go round-robin so unlimited shards take turns.
+      let k = -1;
+      for (let j = 1; j <= shards.length; j++) {
+        const i = (last + j) % shards.length;
+        const s = shards[i]!;
+        s.pending ??= s.schedule.next();
+        if (k < 0 || s.pending.dueMs < shards[k]!.pending!.dueMs) k = i;
       }
-      generated += rows;
-      sn++;
-      // now()/now64() in a default are the generation time, not the query's start.
-      const fn: FunctionContext = { ...ctx.fn, queryStartMs: Date.now() };
-      for (let done = 0; done < rows; ) {
-        const n = Math.min(blockRows, rows - done);
-        const block = this.generate(compute, out, n, fn, rng, sn);
-        done += n;
-        ctx.progress.readRows += n;
-        ctx.progress.readBytes += block.byteSize;
-        yield block;
-        if (schedule.mode === 'unlimited' || done < rows) {
-          await yieldToEventLoop();
+      const shard = shards[k]!;
+      const batch = shard.pending!;
+      shard.pending = undefined;
+      last = k;
+      const total = shard.plan.total;
+      const rows = total ? Math.min(batch.rows, total - shard.generated) : batch.rows;
+      if (rows > 0) {
+        while (clock.now() < batch.dueMs) {
+          const deadline = ctx.deadlineMs === Infinity ? Infinity : clock.now() + (ctx.deadlineMs - Date.now());
+          await clock.sleepUntil(Math.min(batch.dueMs, deadline), ctx.signal);
           checkCancelled(ctx);
         }
+        shard.generated += rows;
+        // now()/now64() in a default are the generation time, not the query's start.
+        const fn: FunctionContext = { ...ctx.fn, queryStartMs: Date.now() };
+        for (let done = 0; done < rows; ) {
+          const n = Math.min(blockRows, rows - done);
+          const block = this.generate(compute, out, n, fn, rng, ++shard.sn, shard.plan.shard);
+          done += n;
+          ctx.progress.readRows += n;
+          ctx.progress.readBytes += block.byteSize;
+          yield block;
+          if (shard.schedule.mode === 'unlimited' || done < rows) {
+            await yieldToEventLoop();
+            checkCancelled(ctx);
+          }
+        }
+      }
+      if (total && shard.generated >= total) {
+        shards.splice(k, 1);
+        last = k - 1;
       }
     }
   }
 
-  private generate(compute: readonly number[], out: readonly boolean[], rows: number, fn: FunctionContext, rng: RandomGenerator, sn: number): Block {
+  private generate(compute: readonly number[], out: readonly boolean[], rows: number, fn: FunctionContext, rng: RandomGenerator, sn: number, shard: number): Block {
     const cols: Column[] = this.workHeader.map(() => new NothingColumn(rows));
     for (const i of compute) {
       const s = this.sources[i]!;
       if (s.expr) cols[i] = materialize(s.expr.eval(new Block(this.workHeader, cols, rows), fn));
       else if (s.virtual === 'sn') cols[i] = new NumericColumn(new BigInt64Array(rows).fill(BigInt(sn)));
-      else if (s.virtual === 'shard') cols[i] = new NumericColumn(new Int32Array(rows));
+      else if (s.virtual === 'shard') cols[i] = new NumericColumn(new Int32Array(rows).fill(shard));
       else cols[i] = randomColumn(s.type, rows, rng);
     }
     return new Block(
@@ -203,6 +233,26 @@ export class RandomStreamSource implements PlanNode {
       rows,
     );
   }
+}
+
+interface ShardState {
+  readonly plan: ShardPlan;
+  readonly schedule: RandomSchedule;
+  generated: number;
+  sn: number;
+  pending?: RandomBatch;
+}
+
+/** `ENGINE = Random([seed])` (Proton also takes max_string_length, max_array_length, unused here). */
+function randomSeed(entry: TableEntry): bigint | undefined {
+  const args = entry.engineArgs;
+  if (args.length > 3) {
+    throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'Storage Random requires at most three arguments: random_seed, max_string_length, max_array_length.');
+  }
+  const first = args[0]?.trim();
+  if (first === undefined || /^null$/i.test(first)) return undefined;
+  if (!/^\d+$/.test(first) || BigInt(first) >= 2n ** 64n) throw new DbError('BAD_ARGUMENTS', `The random seed of storage Random must be a UInt64 literal, got ${first}`);
+  return BigInt(first);
 }
 
 /** Compiles every column's expression over the work header, noting which columns each one reads. */
@@ -218,7 +268,7 @@ function compileSources(entry: TableEntry, env: PlannerEnv, workHeader: Header):
   }));
   const scope = new Scope(scopeColumns);
   const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: { get: () => undefined } };
-  return workHeader.map((c, index) => {
+  return workHeader.map((c) => {
     const meta = entry.columns.find((m) => m.name === c.name);
     if (!meta) return { name: c.name, type: c.type, virtual: c.name === '_tp_sn' ? 'sn' : 'shard', deps: [] };
     if (!meta.defaultExpr) {

@@ -4,10 +4,20 @@ import type { AggregateSpec } from '../exec/operators/aggregate.js';
 import { predicateMask } from '../exec/operators/filter.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../exec/query-context.js';
-import { GroupTable } from './group-table.js';
+import { GroupTable, type GroupTableSnapshot } from './group-table.js';
 import { eventTimes } from './time-window-node.js';
 import { InputPump, TICK } from './input-pump.js';
 import type { WatermarkClock } from './watermark.js';
+import { isEmitVersion } from './emit-version.js';
+
+/** A streaming aggregation's state as plain data (materialized-view checkpoints). */
+export interface AggregateCheckpoint {
+  readonly emitVersion: number;
+  /** Global aggregation: the one state table. */
+  readonly global?: GroupTableSnapshot;
+  /** Windowed aggregation: the state of each window not yet emitted and closed, by window end. */
+  readonly windows?: readonly { readonly end: number; readonly table: GroupTableSnapshot }[];
+}
 
 /** When a streaming aggregation emits (Proton's EMIT clause, resolved by the planner). */
 export interface EmitPolicy {
@@ -36,6 +46,13 @@ export class StreamingAggregateNode implements PlanNode {
   readonly header: Header;
   /** Emissions so far (emit_version()). */
   emitVersion = 0;
+  /** Materialized views: called right after each input block has been added to the state (the source positions that cover the state are noted then). */
+  onInput?: () => void;
+  /** Materialized views: the state to start from (a checkpoint); a restored global aggregation emits it at its first tick. */
+  restoreFrom?: AggregateCheckpoint;
+  /** True from an emission until the consumer asks for more: a checkpoint taken meanwhile could miss rows not yet written. */
+  emitting = false;
+  private live: { global?: GroupTable; windows?: Map<number, GroupTable> } = {};
 
   constructor(
     readonly input: PlanNode,
@@ -54,12 +71,36 @@ export class StreamingAggregateNode implements PlanNode {
     return `StreamingAggregating (keys: ${this.keys.map((k) => k.name).join(', ') || '∅'}; ${this.aggregates.map((a) => a.name).join(', ')}; emit ${how})`;
   }
 
+  /** Tells emit_version() calls the number of the emission about to be finalized. */
+  private stampVersion(): void {
+    for (const a of this.aggregates) if (isEmitVersion(a.fn)) a.fn.emitVersion.value = this.emitVersion;
+  }
+
   private applyHaving(block: Block, ctx: QueryContext): Block {
     if (!this.having || !block.rows) return block;
     const m = predicateMask(this.having.eval(block, ctx.fn), block.rows);
     if (m === 'all') return block;
     if (m === 'none') return block.slice(0, 0);
     return block.filter(m.mask, m.count);
+  }
+
+  /** Materialized views: the current state (call between blocks, when `emitting` is false). */
+  snapshotState(): AggregateCheckpoint {
+    const { global, windows } = this.live;
+    return {
+      emitVersion: this.emitVersion,
+      global: global?.snapshot(),
+      windows: windows ? [...windows].map(([end, t]) => ({ end, table: t.snapshot() })) : undefined,
+    };
+  }
+
+  private *emission(out: Block): Generator<Block> {
+    this.emitting = true;
+    try {
+      yield out;
+    } finally {
+      this.emitting = false;
+    }
   }
 
   run(ctx: QueryContext): AsyncIterable<Block> {
@@ -71,6 +112,12 @@ export class StreamingAggregateNode implements PlanNode {
     const pump = new InputPump(this.input.run(ctx));
     const period = this.emit.onUpdate ? Infinity : (this.emit.periodicMs ?? 2000);
     let dirty = false;
+    if (this.restoreFrom?.global) {
+      table.restore(this.restoreFrom.global);
+      this.emitVersion = this.restoreFrom.emitVersion;
+      dirty = true;
+    }
+    this.live = { global: table };
     let due = Date.now() + period;
     try {
       for (;;) {
@@ -79,32 +126,37 @@ export class StreamingAggregateNode implements PlanNode {
         if (got === TICK || (got !== undefined && Date.now() >= due)) {
           if (got !== TICK && got !== undefined) {
             table.add(got, ctx.fn);
+            this.onInput?.();
             dirty = true;
           }
           due = Date.now() + period;
           if (dirty) {
             dirty = false;
+            this.stampVersion();
             const out = this.applyHaving(table.finalize(this.header), ctx);
             this.emitVersion++;
-            if (out.rows) yield out;
+            if (out.rows) yield* this.emission(out);
           }
           continue;
         }
         if (got === undefined) break;
         table.add(got, ctx.fn);
+        this.onInput?.();
         dirty = true;
         if (this.emit.onUpdate) {
           dirty = false;
+          this.stampVersion();
           const out = this.applyHaving(table.finalizeChanged(this.header), ctx);
           this.emitVersion++;
-          if (out.rows) yield out;
+          if (out.rows) yield* this.emission(out);
         }
       }
       // The input ended (a bounded source below, or LIMIT): the final result.
       if (dirty) {
-        const out = this.applyHaving(table.finalize(this.header), ctx);
+        this.stampVersion();
+            const out = this.applyHaving(table.finalize(this.header), ctx);
         this.emitVersion++;
-        if (out.rows) yield out;
+        if (out.rows) yield* this.emission(out);
       }
     } finally {
       pump.close();
@@ -113,6 +165,13 @@ export class StreamingAggregateNode implements PlanNode {
 
   private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
     const windows = new Map<number, GroupTable>();
+    for (const w0 of this.restoreFrom?.windows ?? []) {
+      const t = new GroupTable(this.keys, this.aggregates);
+      t.restore(w0.table);
+      windows.set(w0.end, t);
+    }
+    if (this.restoreFrom) this.emitVersion = this.restoreFrom.emitVersion;
+    this.live = { windows };
     const pump = new InputPump(this.input.run(ctx));
     const period = this.emit.periodicMs ?? Infinity;
     const timeout = this.emit.timeoutMs ?? Infinity;
@@ -120,6 +179,7 @@ export class StreamingAggregateNode implements PlanNode {
     let lastEvent = Date.now();
     const emitWindows = (ends: number[], close: boolean): Block | undefined => {
       const parts: Block[] = [];
+      this.stampVersion();
       for (const end of ends.sort((a, b) => a - b)) {
         const t = windows.get(end)!;
         parts.push(this.applyHaving(t.finalize(this.header), ctx));
@@ -139,13 +199,13 @@ export class StreamingAggregateNode implements PlanNode {
           if (t >= lastEvent + timeout && windows.size) {
             const out = emitWindows([...windows.keys()], true);
             lastEvent = t;
-            if (out) yield out;
+            if (out) yield* this.emission(out);
           } else if (t >= lastEvent + timeout) lastEvent = t;
           if (t >= due) {
             due = t + period;
             if (windows.size) {
               const out = emitWindows([...windows.keys()], false);
-              if (out) yield out;
+              if (out) yield* this.emission(out);
             }
           }
           continue;
@@ -153,12 +213,13 @@ export class StreamingAggregateNode implements PlanNode {
         if (got === undefined) break;
         lastEvent = Date.now();
         this.addToWindows(got, w, windows, ctx);
+        this.onInput?.();
         const wm = w.clock.watermark;
         const closing: number[] = [];
         for (const end of windows.keys()) if (end <= wm) closing.push(end);
         if (closing.length) {
           const out = emitWindows(closing, true);
-          if (out) yield out;
+          if (out) yield* this.emission(out);
         }
       }
     } finally {

@@ -47,6 +47,19 @@ describe('lag', () => {
     expect(await rows("SELECT lag(s) FROM (SELECT arrayJoin(['a', NULL, 'c']) AS s)")).toEqual(['\\N', 'a', '\\N']);
   });
 
+  it('works for every kind of column, with each type\'s default', async () => {
+    expect(await rows('SELECT lag([number]), lag((number, toString(number))), lag(map(number, 1)), lags([number], 1, 2, [9]) FROM numbers(3) SETTINGS max_block_size = 1')).toEqual([
+      "[]\t(0,'')\t{}\t[[9],[9]]",
+      "[0]\t(0,'0')\t{0:1}\t[[0],[9]]",
+      "[1]\t(1,'1')\t{1:1}\t[[1],[0]]",
+    ]);
+    expect(await rows("SELECT lag(toDecimal32(number, 2)), lag(toDateTime64(number, 3)), lag(toFixedString(toString(number), 1)), lag(CAST(number % 2 + 1, 'Enum8(\\'a\\' = 1, \\'b\\' = 2)')) FROM numbers(3)")).toEqual([
+      '0\t1970-01-01 00:00:00.000\t\\0\ta',
+      '0\t1970-01-01 00:00:00.000\t0\ta',
+      '1\t1970-01-01 00:00:01.000\t1\tb',
+    ]);
+  });
+
   it('lags over the rows that reach it (after WHERE), with an offset beyond the rows seen', async () => {
     expect(await rows('SELECT number, lag(number) FROM numbers(10) WHERE number % 3 = 0')).toEqual(['0\t0', '3\t0', '6\t3', '9\t6']);
     expect(await rows('SELECT lag(number, 5) FROM numbers(3)')).toEqual(['0', '0', '0']);
@@ -176,6 +189,21 @@ describe('latest / earliest', () => {
       a.mergeFrom(b, 1, 1);
       expect(columnValues(f.returnType, a.finalize(2)), name).toEqual(want);
     }
+  });
+});
+
+describe('over streams', () => {
+  it('lag, lags and latest over a stream read from its beginning (earliest_ts() folds to a time bound)', async () => {
+    await server.query('CREATE STREAM sf_lag (x int32, k string)');
+    await server.query("INSERT INTO sf_lag (x, k) VALUES (1, 'a'), (2, 'b')");
+    expect(await rows('SELECT isConstant(earliest_ts())')).toEqual(['1']);
+    // A streaming query: history first, then rows appended while it runs (each insert its own block); LIMIT ends it.
+    const running = rows('SELECT x, lag(x), lags(x, 1, 2) FROM sf_lag WHERE _tp_time >= earliest_ts() LIMIT 4');
+    await server.query("INSERT INTO sf_lag (x, k) VALUES (3, 'a')");
+    await server.query("INSERT INTO sf_lag (x, k) VALUES (4, 'c')");
+    expect(await running).toEqual(['1\t0\t[0,0]', '2\t1\t[1,0]', '3\t2\t[2,1]', '4\t3\t[3,2]']);
+    expect(await rows('SELECT x, lag(x) FROM table(sf_lag)')).toEqual(['1\t0', '2\t1', '3\t2', '4\t3']);
+    expect(await rows('SELECT k, latest(x), earliest(x) FROM table(sf_lag) GROUP BY k ORDER BY k')).toEqual(['a\t3\t1', 'b\t2\t2', 'c\t4\t4']);
   });
 });
 

@@ -171,6 +171,8 @@ export class TestNativeClient {
       params?: Record<string, string>;
       queryId?: string;
       onPacket?: (code: number) => void;
+      /** Sees each result Data block as it arrives (streaming queries never reach EndOfStream by themselves). */
+      onBlock?: (block: Block) => void;
       insert?: Block[];
       external?: Record<string, Block>;
     } = {},
@@ -198,7 +200,10 @@ export class TestNativeClient {
             for (const ib of opts.insert) this.send(this.dataPacket(ib));
             this.send(this.dataPacket(Block.empty([])));
           } else if (header === undefined) header = b;
-          else if (b.header.length > 0) blocks.push(b);
+          else if (b.header.length > 0) {
+            blocks.push(b);
+            opts.onBlock?.(b);
+          }
           break;
         }
         case 2:

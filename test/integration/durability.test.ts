@@ -57,7 +57,7 @@ describe('durability across SIGKILL', () => {
       server = await startChildServer(dataDir);
 
       for (const [table, batches] of acked) {
-        const r = await server.query(`SELECT client, batch, count(), uniqExact(seq) FROM ${table} GROUP BY client, batch FORMAT TSV`);
+        const r = await server.query(`SELECT client, batch, count(), uniqExact(seq) FROM table(${table}) GROUP BY client, batch FORMAT TSV`);
         expect(r.code, r.body).toBeNull();
         const present = new Map<string, [number, number]>();
         for (const line of r.body.trim().split('\n').filter(Boolean)) {

@@ -101,6 +101,15 @@ describe('DedupNode', () => {
     expect(ids(await run(node))).toEqual([[1n, 2n, 3n], [1n, 2n]]);
   });
 
+  it('limit evicts in first-seen order over many keys', async () => {
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i): [bigint, string, number] => [BigInt(from + i), 'a', 0]);
+    // 20 000 distinct keys with limit 5 000: only 15 000..19 999 are remembered afterwards.
+    const b = [block(range(0, 10_000)), block(range(10_000, 20_000)), block(range(15_000, 20_000)), block(range(14_990, 15_000))];
+    const out = ids(await run(new DedupNode(new BlocksSource(header, () => b), [key('id')], { limit: 5_000 })));
+    expect(out.map((x) => x.length)).toEqual([10_000, 10_000, 10]);
+    expect(out[2]).toEqual(range(14_990, 15_000).map((r) => r[0]));
+  });
+
   it('timeout forgets keys first seen longer ago than the interval (processing time)', async () => {
     let now = 1_000;
     const times = [1_000, 1_500, 2_001, 2_600];

@@ -66,7 +66,11 @@ class History {
 /** The default values for `rows` rows: the given default argument cast to the element type, or the type's default. */
 function defaults(cols: Column[], at: number, argTypes: readonly DataType[], type: DataType, rows: number, ctx: FunctionContext): Column {
   const d = cols[at];
-  if (!d) return defaultColumn(type, rows);
+  if (!d) {
+    // An enum's default is its first value (as in ClickHouse), not 0.
+    const first = type.kind === 'Enum8' || type.kind === 'Enum16' ? type.values[0] : undefined;
+    return first ? materialize(constColumn(type, first[1], rows)) : defaultColumn(type, rows);
+  }
   return sliceColumn(materialize(castColumn(d, argTypes[at]!, type, ctx)), 0, rows);
 }
 
@@ -243,8 +247,8 @@ const earliestTimestamp: ScalarFunction = {
   name: 'earliest_timestamp',
   aliases: ['earliest_ts'],
   caseInsensitive: true,
-  // Proton marks it non-deterministic so `_tp_time >= earliest_timestamp()` survives until the planner reads it as seek_to='earliest'.
-  nonDeterministic: true,
+  // Constant (Proton marks it non-deterministic and rewrites the predicate to seek_to='earliest'): folded to the
+  // epoch, `_tp_time >= earliest_ts()` is a time bound the planner already turns into a read from the beginning.
   category: CATEGORY,
   description: "The earliest time, 1970-01-01 00:00:00: `WHERE _tp_time >= earliest_timestamp()` reads a stream from its beginning",
   syntax: 'earliest_timestamp([timezone])',

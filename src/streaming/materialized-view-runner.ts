@@ -1,0 +1,394 @@
+import type { Block } from '../core/block.js';
+import type { TableEntry } from '../catalog/table-entry.js';
+import type { PlanNode } from '../planner/plan-node.js';
+import type { QueryContext } from '../exec/query-context.js';
+import { DbError, toDbError } from '../errors/index.js';
+import { StreamingScan } from './stream-scan.js';
+import { StreamingAggregateNode } from './streaming-aggregate.js';
+import { SessionAggregateNode } from './session-window.js';
+import { DedupNode } from './dedup.js';
+import { CheckpointStore, encodeCheckpoint, type MaterializedViewCheckpoint } from './materialized-view-checkpoint.js';
+
+/** What a materialized view needs from the server: planning its query and writing its rows. */
+export interface MaterializedViewHost {
+  readonly dataDir: string;
+  /** Plans the view's query as a streaming query, in a background context that `signal` cancels. */
+  plan(entry: TableEntry, signal: AbortSignal): Promise<{ node: PlanNode; ctx: QueryContext }>;
+  /** Where the view's rows go: its own storage, or its INTO target. */
+  target(entry: TableEntry): TableEntry;
+  /** Writes one block `view` emitted into `target` through INSERT's path (columns matched by name, defaults filled). */
+  write(view: TableEntry, target: TableEntry, block: Block): Promise<void>;
+}
+
+export type MaterializedViewStatus = 'starting' | 'running' | 'error' | 'stopped';
+
+export interface RunnerOptions {
+  /** How often the state is checkpointed (ms). */
+  readonly checkpointIntervalMs: number;
+  /** First retry delay after a failure; doubles up to maxBackoffMs. */
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { checkpointIntervalMs: 1000, initialBackoffMs: 500, maxBackoffMs: 30_000 };
+
+function collect<T>(node: PlanNode, cls: abstract new (...a: never[]) => T, out: T[] = []): T[] {
+  if (node instanceof cls) out.push(node as T);
+  for (const c of node.children) collect(c, cls, out);
+  return out;
+}
+
+/**
+ * The shapes whose state a checkpoint can capture exactly: at most one streaming source and at most one
+ * streaming aggregation (global or tumble/hop windows), no other stateful streaming operator.
+ */
+export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingScan; aggregate?: StreamingAggregateNode } {
+  const scans = collect(node, StreamingScan);
+  const aggregates = collect(node, StreamingAggregateNode);
+  const unsupported = (what: string) => new DbError('NOT_IMPLEMENTED', `Materialized views over ${what} are not supported yet: their state cannot be checkpointed`);
+  if (scans.length > 1) throw unsupported('more than one stream');
+  if (aggregates.length > 1) throw unsupported('more than one streaming aggregation');
+  if (collect(node, SessionAggregateNode).length) throw unsupported('session windows');
+  if (collect(node, DedupNode).length) throw unsupported('dedup()');
+  return { scan: scans[0], aggregate: aggregates[0] };
+}
+
+/**
+ * Runs one materialized view in the background: its query as a streaming query, every emitted block written to
+ * the target, the state checkpointed with the source position it reflects, failures retried with backoff.
+ *
+ * Consistency: a checkpoint pairs the aggregation state with the sequence number `sn` such that the state holds
+ * exactly the source events with sequence number <= sn. The position is noted synchronously right after each
+ * input block is added to the state (`StreamingAggregateNode.onInput`): at that moment the source is suspended
+ * just after handing over that block, so the last position it reported covers exactly the blocks delivered.
+ * The first position a tail reports is blockless (the hand-over after history, or the start), reported while
+ * every earlier block has been handled, so it covers the state too. A checkpoint is only taken between
+ * emissions (nothing emitted but not yet written), so every emission the state reflects is in the target.
+ * Recovery restores the state and reads the source from sn + 1: each event counted once. Rows emitted after
+ * the last checkpoint are emitted again after a crash (at-least-once output, exactly-once state).
+ */
+export class MaterializedViewRunner {
+  status: MaterializedViewStatus = 'starting';
+  lastError = '';
+  lastErrorCode = 0;
+  lastErrorTimeMs = 0;
+  errorCount = 0;
+  /** Times the query was (re)started. */
+  starts = 0;
+  emittedRows = 0;
+  emittedBlocks = 0;
+  checkpoints = 0;
+  /** The sequence number of the last persisted checkpoint (-1: none). */
+  checkpointSn = -1;
+  lastCheckpointMs = 0;
+  /** The source position of the running query's state (-1 until known). */
+  processedSn = -1;
+  readonly ready: Promise<void>;
+
+  private readonly store: CheckpointStore;
+  private controller: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private wakeSleep: (() => void) | undefined;
+  private resolveReady!: () => void;
+  private rejectReady!: (e: Error) => void;
+  private isReady = false;
+  private persisting: Promise<void> = Promise.resolve();
+  private persistBusy = false;
+  // Per run:
+  private run: RunState | undefined;
+
+  constructor(
+    readonly entry: TableEntry,
+    private readonly host: MaterializedViewHost,
+    private readonly options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
+  ) {
+    this.store = new CheckpointStore(host.dataDir, entry.uuid);
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  get name(): string {
+    return `${this.entry.database}.${this.entry.name}`;
+  }
+
+  start(): void {
+    this.loop ??= this.supervise();
+  }
+
+  private markReady(): void {
+    if (this.isReady) return;
+    this.isReady = true;
+    this.resolveReady();
+  }
+
+  private async supervise(): Promise<void> {
+    let backoff = this.options.initialBackoffMs;
+    while (!this.stopped) {
+      try {
+        await this.runOnce(() => (backoff = this.options.initialBackoffMs));
+        if (this.stopped) break;
+        // The query ended by itself (LIMIT): nothing more will come.
+        this.status = 'stopped';
+        this.markReady();
+        return;
+      } catch (e) {
+        if (this.stopped) break;
+        const err = toDbError(e);
+        this.status = 'error';
+        this.lastError = err.message;
+        this.lastErrorCode = err.code;
+        this.lastErrorTimeMs = Date.now();
+        this.errorCount++;
+        if (!this.isReady) {
+          this.isReady = true;
+          this.rejectReady(err);
+        }
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs);
+      }
+    }
+    this.status = 'stopped';
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wakeSleep = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  private async runOnce(onProgress: () => void): Promise<void> {
+    await this.persisting;
+    const controller = new AbortController();
+    this.controller = controller;
+    const checkpoint = await this.store.load();
+    const { node, ctx } = await this.host.plan(this.entry, controller.signal);
+    const { scan, aggregate } = checkMaterializedViewPlan(node);
+    const target = this.host.target(this.entry);
+    const rs = new RunState(scan, aggregate);
+    if (checkpoint) rs.restore(checkpoint, this.name);
+    else if (!scan) rs.valid = true;
+    this.run = rs;
+    this.starts++;
+    this.status = 'running';
+    if (scan) {
+      scan.onPosition = (p) => {
+        rs.reported(p.sn, p.history);
+        this.processedSn = rs.consistentSn;
+        if (!this.isReady && rs.valid && !checkpoint) this.checkpointSoon();
+      };
+    }
+    if (aggregate) {
+      aggregate.onInput = () => {
+        rs.inputAdded();
+        this.processedSn = rs.consistentSn;
+      };
+    }
+    // Restored, or starting from a fixed point (earliest, a time, a sequence number): a crash before the first
+    // checkpoint replays the same events, so the view is ready now. From 'latest' it becomes ready once the
+    // position 'latest' resolved to is persisted, so rows inserted after CREATE returns are never skipped.
+    if (checkpoint || !scan || scan.start.kind !== 'latest') this.markReady();
+    const timer = setInterval(() => this.checkpointSoon(), this.options.checkpointIntervalMs);
+    try {
+      for await (const block of node.run(ctx)) {
+        const pos = aggregate ? undefined : rs.receivedOutput();
+        if (block.rows) {
+          rs.writing = true;
+          try {
+            await this.host.write(this.entry, target, block);
+          } finally {
+            rs.writing = false;
+          }
+          this.emittedRows += block.rows;
+          this.emittedBlocks++;
+        }
+        if (!aggregate) rs.outputWritten(pos);
+        rs.progress++;
+        onProgress();
+      }
+    } finally {
+      clearInterval(timer);
+      if (!controller.signal.aborted) controller.abort(new DbError('QUERY_WAS_CANCELLED', 'Materialized view query ended'));
+    }
+  }
+
+  /** A checkpoint of the running query now, or undefined when the state is not at a consistent point. */
+  private snapshot(rs: RunState): MaterializedViewCheckpoint | undefined {
+    if (!rs.valid || rs.writing || rs.aggregate?.emitting || rs.consistentSn < -1 || !rs.scan) return undefined;
+    return {
+      sources: [{ table: rs.scan.tableName, sn: rs.consistentSn }],
+      clock: rs.clock,
+      aggregate: rs.aggregate?.snapshotState(),
+      timeMs: Date.now(),
+    };
+  }
+
+  /** Takes a checkpoint if the state moved since the last one and is at a consistent point, and persists it. */
+  private checkpointSoon(): void {
+    const rs = this.run;
+    if (!rs || this.persistBusy || this.stopped || rs !== this.run) return;
+    if (rs.progress === rs.checkpointedProgress && this.isReady) return;
+    const cp = this.snapshot(rs);
+    if (!cp) return;
+    rs.checkpointedProgress = rs.progress;
+    this.persist(cp);
+  }
+
+  private persist(cp: MaterializedViewCheckpoint): void {
+    const keyTypes = this.run?.aggregate?.keys.map((k) => k.type) ?? [];
+    this.persistBusy = true;
+    this.persisting = (async () => {
+      try {
+        await this.store.save(encodeCheckpoint(cp, keyTypes));
+        this.checkpoints++;
+        this.checkpointSn = cp.sources[0]?.sn ?? -1;
+        this.lastCheckpointMs = cp.timeMs;
+        this.markReady();
+      } catch (e) {
+        const err = toDbError(e);
+        this.lastError = `Cannot write checkpoint: ${err.message}`;
+        this.lastErrorCode = err.code;
+        this.lastErrorTimeMs = Date.now();
+        this.errorCount++;
+      } finally {
+        this.persistBusy = false;
+      }
+    })();
+  }
+
+  /** Stops the query; with `checkpoint`, persists the state reached (clean shutdown). */
+  async stop(checkpoint = true): Promise<void> {
+    if (this.stopped) return this.loop;
+    this.stopped = true;
+    this.wakeSleep?.();
+    const rs = this.status === 'running' ? this.run : undefined;
+    if (rs && checkpoint) {
+      // Let a write or an emission in flight finish (the query keeps running meanwhile): the final checkpoint
+      // must not cover an emission that is not yet in the target.
+      const until = Date.now() + 10_000;
+      while ((rs.writing || rs.aggregate?.emitting) && this.status === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+      if (this.status === 'running') rs.finalSnapshot = this.snapshot(rs);
+    }
+    this.controller?.abort(new DbError('QUERY_WAS_CANCELLED', `Materialized view ${this.name} stopped`));
+    await this.loop?.catch(() => undefined);
+    await this.persisting;
+    if (checkpoint && rs?.finalSnapshot && rs.progress !== rs.checkpointedProgress) {
+      this.persist(rs.finalSnapshot);
+      await this.persisting;
+    }
+    this.status = 'stopped';
+  }
+
+  /** DROP: stops the query and deletes the checkpoint. */
+  async drop(): Promise<void> {
+    await this.stop(false);
+    await this.store.remove();
+  }
+}
+
+/** Positions and flags of one run of the query. */
+class RunState {
+  /** The source position the state (or, without aggregation, the written output) reflects. */
+  consistentSn = -2;
+  /** False while the state holds rows without a known position (history read before the first position). */
+  valid = false;
+  clock: { maxEventTime: number; lateEvents: number } | undefined;
+  writing = false;
+  progress = 0;
+  checkpointedProgress = -1;
+  finalSnapshot: MaterializedViewCheckpoint | undefined;
+  private lastReported = -2;
+  private seenFirst = false;
+  private resumedAt: number | undefined;
+
+  constructor(
+    readonly scan: StreamingScan | undefined,
+    readonly aggregate: StreamingAggregateNode | undefined,
+  ) {}
+
+  restore(cp: MaterializedViewCheckpoint, view: string): void {
+    const src = cp.sources[0];
+    if (!this.scan) {
+      if (cp.sources.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} names a source its query no longer reads`);
+    } else {
+      if (!src || src.table !== this.scan.tableName) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's source ${this.scan.tableName}`);
+      this.scan.start = { kind: 'sn', sn: src.sn + 1 };
+      this.resumedAt = src.sn;
+      this.consistentSn = src.sn;
+      this.valid = true;
+    }
+    if (this.aggregate) {
+      if (!cp.aggregate) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} has no aggregation state`);
+      this.aggregate.restoreFrom = cp.aggregate;
+      const clock = this.aggregate.windowed?.clock;
+      if (clock && cp.clock) {
+        clock.maxEventTime = cp.clock.maxEventTime;
+        clock.lateEvents = cp.clock.lateEvents;
+      }
+    }
+    this.clock = cp.clock;
+    this.progress = 0;
+    this.checkpointedProgress = 0;
+  }
+
+  private captureClock(): void {
+    const c = this.aggregate?.windowed?.clock;
+    if (c) this.clock = { maxEventTime: c.maxEventTime, lateEvents: c.lateEvents };
+  }
+
+  /** The source reported a position (synchronously, before handing over the block it belongs to, if any). */
+  reported(sn: number, history: boolean): void {
+    if (history) return;
+    this.lastReported = sn;
+    if (!this.seenFirst) {
+      this.seenFirst = true;
+      if (this.resumedAt !== undefined && sn !== this.resumedAt) {
+        throw new DbError('LOGICAL_ERROR', `Cannot resume after sequence number ${this.resumedAt}: the stream's log now starts later`);
+      }
+      // Blockless, and every block handed over before it has been handled: it covers the state.
+      this.consistentSn = sn;
+      this.valid = true;
+      this.captureClock();
+      this.progress++;
+    }
+  }
+
+  private checkResumed(): void {
+    if (!this.seenFirst && this.resumedAt !== undefined) {
+      // Rows before the first position: the tail fell back to reading history, i.e. the log no longer holds
+      // the events after the checkpoint. Counting them again would double count.
+      throw new DbError('LOGICAL_ERROR', `Cannot resume after sequence number ${this.resumedAt}: the stream's log no longer holds the events after it (log retention)`);
+    }
+  }
+
+  /** An input block was just added to the aggregation state. */
+  inputAdded(): void {
+    if (!this.scan) return;
+    this.checkResumed();
+    if (this.seenFirst) {
+      this.consistentSn = this.lastReported;
+      this.captureClock();
+    } else this.valid = false;
+    this.progress++;
+  }
+
+  /** Without aggregation: an output block arrived; returns the position it brings the view to. */
+  receivedOutput(): number | undefined {
+    if (!this.scan) return undefined;
+    this.checkResumed();
+    return this.seenFirst ? this.lastReported : undefined;
+  }
+
+  outputWritten(pos: number | undefined): void {
+    if (!this.scan) return;
+    if (pos !== undefined) this.consistentSn = pos;
+    else if (!this.seenFirst) this.valid = false;
+  }
+}

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../src/server/engine.js';
+import type { Session } from '../../src/server/session-api.js';
+import { formatValueText } from '../../src/types/text-conversion.js';
+
+/**
+ * Tumble / hop / session windows over a live stream with out-of-order and late events. Expectations are worked
+ * out by hand in the comments. Each case ends with a far-future sentinel event, whose window closes nothing of
+ * interest but proves every earlier emission has arrived (emissions are ordered).
+ */
+let dir: string;
+let engine: Engine;
+let writer: Session;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'hadron-windows-'));
+  engine = new Engine({ dataDir: dir, timezone: 'UTC' });
+  await engine.start();
+  writer = engine.openSession({ user: 'default', password: '' }, { interface: 'http' });
+});
+
+afterAll(async () => {
+  await engine.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function exec(sql: string): Promise<void> {
+  const r = await writer.execute({ sql });
+  for await (const _ of r.blocks) {
+    /* drain */
+  }
+}
+
+/** Starts a streaming query; rows arrive in `rows` as they are emitted. */
+async function stream(sql: string): Promise<{ rows: string[][]; stop: () => void; waitFor: (pred: (rows: string[][]) => boolean) => Promise<void> }> {
+  const session = engine.openSession({ user: 'default', password: '' }, { interface: 'http' });
+  const ac = new AbortController();
+  const result = await session.execute({ sql, signal: ac.signal });
+  const rows: string[][] = [];
+  let error: unknown;
+  const done = (async () => {
+    try {
+      for await (const b of result.blocks) {
+        for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+      }
+    } catch (e) {
+      if (!ac.signal.aborted) error = e;
+    }
+  })();
+  const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    while (!pred(rows)) {
+      if (error) throw error;
+      if (Date.now() > deadline) throw new Error(`timed out; rows so far: ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { rows, stop: () => (ac.abort(), void done), waitFor };
+}
+
+const at = (s: number): string => `'2024-01-01 00:00:${String(Math.floor(s)).padStart(2, '0')}.${String(Math.round((s % 1) * 1000)).padStart(3, '0')}'`;
+const insert = (name: string, events: [string, number][]): Promise<void> => exec(`INSERT INTO ${name} (k, ts) VALUES ${events.map(([k, s]) => `('${k}', ${at(s)})`).join(', ')}`);
+
+const BATCHES: [string, number][][] = [
+  [['a', 1], ['b', 3], ['a', 4]],
+  [['a', 6]],
+  [['b', 2]], // late for every window that contained it
+  [['a', 5.5], ['b', 7], ['a', 5]], // out of order within the open window
+  [['a', 12]],
+];
+
+describe('streaming windows', () => {
+  it('tumble(5s): each window once, when the watermark passes its end; late events dropped', async () => {
+    await exec('CREATE STREAM tw (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, k, count() FROM tumble(tw, ts, 5s) GROUP BY window_start, k ORDER BY window_start, k');
+    try {
+      // Nothing is emitted while window [0,5) is open.
+      await insert('tw', BATCHES[0]!);
+      // a@6 moves the watermark to 6: [0,5) closes with a: 1, 4 and b: 3.
+      await insert('tw', BATCHES[1]!);
+      await q.waitFor((r) => r.length >= 2);
+      // b@2 is late ([0,5) is closed) and dropped; a@5.5, b@7, a@5 join [5,10); a@12 closes [5,10).
+      for (const b of BATCHES.slice(2)) await insert('tw', b);
+      await insert('tw', [['z', 40]]); // closes [10,15) holding a@12
+      await q.waitFor((r) => r.some((x) => x[0] === '2024-01-01 00:00:10.000'));
+      expect(q.rows).toEqual([
+        ['2024-01-01 00:00:00.000', 'a', '2'],
+        ['2024-01-01 00:00:00.000', 'b', '1'],
+        ['2024-01-01 00:00:05.000', 'a', '3'],
+        ['2024-01-01 00:00:05.000', 'b', '1'],
+        ['2024-01-01 00:00:10.000', 'a', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('hop(2s, 4s): every window containing an event, closed in order, late replicas dropped', async () => {
+    await exec('CREATE STREAM hw (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, window_end, k, count() FROM hop(hw, ts, 2s, 4s) GROUP BY window_start, window_end, k ORDER BY window_start, k');
+    try {
+      // Batch 1 (a@1, b@3, a@4) moves the watermark to 4: [-2,2) {a@1} and [0,4) {a@1, b@3} close at once.
+      await insert('hw', BATCHES[0]!);
+      await q.waitFor((r) => r.length >= 3);
+      // a@6 → watermark 6: [2,6) {b@3, a@4} closes.
+      await insert('hw', BATCHES[1]!);
+      await q.waitFor((r) => r.length >= 5);
+      // b@2 belongs to [0,4) and [2,6), both closed: dropped. a@5.5 and a@5 are late for [2,6) but count in [4,8).
+      // a@12 → watermark 12: [4,8) {a@4, a@6, a@5.5, a@5, b@7}, [6,10) {a@6, b@7}, [8,12) {} close.
+      for (const b of BATCHES.slice(2)) await insert('hw', b);
+      await insert('hw', [['z', 40]]); // closes [10,14) and [12,16), each {a@12}
+      await q.waitFor((r) => r.some((x) => x[0] === '2024-01-01 00:00:12.000'));
+      const s = (n: number): string => (n < 0 ? `2023-12-31 23:59:${60 + n}.000` : `2024-01-01 00:00:${String(n).padStart(2, '0')}.000`);
+      expect(q.rows).toEqual([
+        [s(-2), s(2), 'a', '1'],
+        [s(0), s(4), 'a', '1'],
+        [s(0), s(4), 'b', '1'],
+        [s(2), s(6), 'a', '1'],
+        [s(2), s(6), 'b', '1'],
+        [s(4), s(8), 'a', '4'],
+        [s(4), s(8), 'b', '1'],
+        [s(6), s(10), 'a', '1'],
+        [s(6), s(10), 'b', '1'],
+        [s(10), s(14), 'a', '1'],
+        [s(12), s(16), 'a', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('EMIT AFTER WATERMARK WITH DELAY keeps a window open for late events', async () => {
+    await exec('CREATE STREAM dw (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, count() FROM tumble(dw, ts, 5s) GROUP BY window_start EMIT AFTER WATERMARK WITH DELAY 3s');
+    try {
+      // Watermark = max event time − 3s. a@6 → watermark 3: [0,5) stays open, so b@2 still counts.
+      await insert('dw', [['a', 1], ['a', 6]]);
+      await insert('dw', [['b', 2]]);
+      // a@9 → watermark 6 ≥ 5: [0,5) closes with a@1 and b@2.
+      await insert('dw', [['a', 9]]);
+      await insert('dw', [['z', 40]]);
+      await q.waitFor((r) => r.length >= 2);
+      expect(q.rows.slice(0, 2)).toEqual([
+        ['2024-01-01 00:00:00.000', '2'],
+        ['2024-01-01 00:00:05.000', '2'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('session(5s): per key, an idle gap or the maximum length (5 × timeout) closes a session', async () => {
+    await exec('CREATE STREAM sw (k string, ts datetime64(3))');
+    const q = await stream('SELECT k, window_start, window_end, count() FROM session(sw, ts, 5s) PARTITION BY k GROUP BY window_start, window_end');
+    try {
+      // a: 0.262 and 5.261 are 4.999 s apart (one session); 10.263 comes 5.002 s after the last event: the
+      // session [0.262, 5.261 + 5s] closes and a new one starts. b@1 stays open while a's events arrive.
+      await insert('sw', [['a', 0.262], ['b', 1], ['a', 5.261]]);
+      await insert('sw', [['a', 10.263]]);
+      await q.waitFor((r) => r.length >= 1);
+      // a@20 is 9.737 s after 10.263: [10.263, 15.263] closes. b@30 is past b's start + 25 s: [1, 26] closes.
+      await insert('sw', [['a', 20], ['b', 30]]);
+      await q.waitFor((r) => r.length >= 3);
+      expect(q.rows).toEqual([
+        ['a', '2024-01-01 00:00:00.262', '2024-01-01 00:00:10.261', '2'],
+        ['a', '2024-01-01 00:00:10.263', '2024-01-01 00:00:15.263', '1'],
+        ['b', '2024-01-01 00:00:01.000', '2024-01-01 00:00:26.000', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+});
