@@ -12,9 +12,10 @@
 // Writes bench/results/streaming.json and the streaming section of docs/benchmarks.md (between its markers).
 //
 //   npm run build && node bench/streaming.mjs [--parts 1,2,3] [--no-reference] [--no-doc]
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startHadron } from '../compat-tests/lib/hadron-server.mjs';
 import { httpRequest } from './lib/http-client.mjs';
 import { loadAverage, machineFacts, cpuTimeMs } from './lib/machine.mjs';
 import { memoryOf, startClickHouseServer, startHadronServer } from './lib/servers.mjs';
@@ -27,12 +28,12 @@ const { values: opts } = parseArgs({
     rates: { type: 'string', default: '1000,100000' },
     seconds: { type: 'string', default: '10' },
     'interval-ms': { type: 'string', default: '10' },
-    'window-rates': { type: 'string', default: '100000,250000,500000,750000,1000000,1500000,2000000' },
+    'window-rates': { type: 'string', default: '100000,250000,500000,1000000,1500000,2000000,3000000,4000000' },
     'window-seconds': { type: 'string', default: '8' },
     'window-interval-ms': { type: 'string', default: '20' },
     'key-counts': { type: 'string', default: '1000000,10000000' },
     'rows-per-key': { type: 'string', default: '2' },
-    'emit-ms': { type: 'string', default: '2000' },
+    'emit-ms': { type: 'string', default: '2000,20000' },
     'heap-mb': { type: 'string', default: '12288' },
     'hadron-node-args': { type: 'string', default: '' },
     'no-reference': { type: 'boolean', default: false },
@@ -293,19 +294,35 @@ async function ingest(s, table, keys, rows, stream) {
   return { ingestMs: Math.round(ingestMs), committedMs: Math.round(performance.now() - t0), committed };
 }
 
-/** @param {number} keys */
-async function groupByRun(keys) {
-  const rows = keys * Number(opts['rows-per-key']);
-  const heapMb = Number(opts['heap-mb']);
-  const s = await hadron(heapMb);
-  /** @type {Record<string, any>} */
-  const r = { keys, rows, heapMb };
+/**
+ * A Hadron server on `dataDir` (kept across restarts, so each phase of part 3 starts with a fresh process and
+ * its own peak RSS over the same committed rows). Node flags go through NODE_OPTIONS.
+ * @param {string} dataDir @param {number} heapMb
+ * @returns {Promise<import('./lib/servers.mjs').BenchServer>}
+ */
+async function hadronOn(dataDir, heapMb) {
+  const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${heapMb}`, ...extraNodeArgs].filter(Boolean).join(' ');
+  const h = await startHadron({
+    dataDir,
+    keepDataDir: true,
+    protocols: ['tcp'],
+    extraArgs: ['--log-level', 'warn'],
+    env: { NODE_OPTIONS: nodeOptions },
+    logFile: join(scratch, 'streaming-hadron.log'),
+    startTimeoutMs: 120000,
+  });
+  return { name: 'Hadron', url: h.url, pid: /** @type {number} */ (h.pid), version: '', tcpPort: h.tcpPort, stop: h.stop };
+}
+
+/**
+ * One streaming GROUP BY over `keys` keys on a fresh server process.
+ * @param {string} dataDir @param {string} table @param {number} keys @param {number} rows @param {number} emitMs
+ */
+async function streamingGroupBy(dataDir, table, keys, rows, emitMs) {
+  const s = await hadronOn(dataDir, Number(opts['heap-mb']));
   try {
-    const table = `agg_${keys}`;
-    Object.assign(r, await ingest(s, table, keys, rows, true));
-    log(`group by ${keys} keys: ${rows} rows ingested in ${r.ingestMs} ms, committed after ${r.committedMs} ms`);
-    r.rssBeforeMiB = memoryOf(s.pid)?.currentMiB;
-    r.peakReset = resetPeak(s.pid);
+    const rssBeforeMiB = memoryOf(s.pid)?.currentMiB;
+    const peakReset = resetPeak(s.pid);
     // The latest count per key: the emission covering every row is reached when they add up to `rows`.
     const counts = new Float64Array(keys);
     let total = 0;
@@ -314,17 +331,20 @@ async function groupByRun(keys) {
     let coveredAt = NaN;
     let firstAt = NaN;
     let peakSampled = 0;
+    /** @type {Array<[number, number]>} when each result block arrived (ms after sending the query) and its rows */
+    const timeline = [];
     const sampler = setInterval(() => (peakSampled = Math.max(peakSampled, memoryOf(s.pid)?.currentMiB ?? 0)), 100);
     const cpu0 = cpuTimeMs(s.pid);
     const t0 = nowMs();
-    const emitMs = Number(opts['emit-ms']);
-    const sql = `SELECT k, count(), quantile(0.99)(v) FROM ${table} GROUP BY k EMIT PERIODIC ${emitMs}ms SETTINGS seek_to='earliest'`;
+    const emit = emitMs === 2000 ? '' : ` EMIT PERIODIC ${emitMs}ms`;
+    const sql = `SELECT k, count(), quantile(0.99)(v) FROM ${table} GROUP BY k${emit} SETTINGS seek_to='earliest'`;
     let failed = '';
     const q = await startStreamingQuery(/** @type {number} */ (s.tcpPort), sql, (b, at) => {
       const k = /** @type {ArrayLike<number>} */ (b.columns[0].data);
       const c = /** @type {ArrayLike<bigint>} */ (b.columns[1].data);
       if (Number.isNaN(firstAt)) firstAt = at;
       blocks++;
+      timeline.push([Math.round(at - t0), b.rows]);
       rowsReceived += b.rows;
       for (let i = 0; i < b.rows; i++) {
         const n = Number(c[i]);
@@ -340,44 +360,69 @@ async function groupByRun(keys) {
     q.stop();
     await q.done.catch(() => undefined);
     const mem = memoryOf(s.pid);
-    Object.assign(r, {
-      streaming: {
-        ok: ok && !failed,
-        error: failed || undefined,
-        emitMs,
-        firstEmissionMs: Math.round(firstAt - t0),
-        coveredMs: Math.round(coveredAt - t0),
-        blocks,
-        rowsReceived,
-        peakRssMiB: r.peakReset ? mem?.peakMiB : peakSampled,
-        peakRssSampledMiB: peakSampled,
-        serverCpuMs: Math.round(cpu),
-      },
-    });
-    log(`group by ${keys} keys, streaming: covered after ${r.streaming.coveredMs} ms (first emission ${r.streaming.firstEmissionMs} ms, ${blocks} blocks, ${rowsReceived} rows), peak RSS ${r.streaming.peakRssMiB} MiB${failed ? `, FAILED: ${failed}` : ''}`);
-    if (!failed) {
-      // The bounded query over the same rows, after the streaming one is gone.
-      await until(() => (memoryOf(s.pid)?.currentMiB ?? 0) < /** @type {number} */ (r.streaming.peakRssMiB), 1000);
+    const r = {
+      sql,
+      emitMs,
+      ok: ok && !failed,
+      error: failed || undefined,
+      firstEmissionMs: Math.round(firstAt - t0),
+      coveredMs: Math.round(coveredAt - t0),
+      blocks,
+      rowsReceived,
+      rssBeforeMiB,
+      peakRssMiB: peakReset ? mem?.peakMiB : peakSampled,
+      peakRssSampledMiB: peakSampled,
+      serverCpuMs: Math.round(cpu),
+      timeline,
+    };
+    log(`group by ${keys} keys, streaming (emit every ${emitMs} ms): covered after ${r.coveredMs} ms (first emission ${r.firstEmissionMs} ms, ${blocks} blocks, ${rowsReceived} rows), peak RSS ${r.peakRssMiB} MiB${failed ? `, FAILED: ${failed}` : ''}`);
+    return r;
+  } finally {
+    await s.stop();
+  }
+}
+
+/** @param {number} keys */
+async function groupByRun(keys) {
+  const rows = keys * Number(opts['rows-per-key']);
+  const heapMb = Number(opts['heap-mb']);
+  const dataDir = mkdtempSync(join(scratch, 'streaming-groupby-'));
+  /** @type {Record<string, any>} */
+  const r = { keys, rows, heapMb, streaming: [] };
+  const table = `agg_${keys}`;
+  try {
+    let s = await hadronOn(dataDir, heapMb);
+    try {
+      Object.assign(r, await ingest(s, table, keys, rows, true));
+    } finally {
+      await s.stop();
+    }
+    log(`group by ${keys} keys: ${rows} rows ingested in ${r.ingestMs} ms, committed after ${r.committedMs} ms`);
+    for (const emitMs of nums(opts['emit-ms'])) r.streaming.push(await streamingGroupBy(dataDir, table, keys, rows, emitMs));
+    // The bounded query over the same rows, on a fresh process too.
+    s = await hadronOn(dataDir, heapMb);
+    try {
+      const rssBeforeMiB = memoryOf(s.pid)?.currentMiB;
       resetPeak(s.pid);
       const t1 = performance.now();
       const b = await httpRequest(s.url, { body: `SELECT k, count(), quantile(0.99)(v) FROM table(${table}) GROUP BY k FORMAT Null`, timeoutMs: 600000 });
       const m = memoryOf(s.pid);
-      r.bounded = { ok: b.ok, error: b.error ?? undefined, ms: Math.round(performance.now() - t1), peakRssMiB: m?.peakMiB };
+      r.bounded = { ok: b.ok, error: b.error ?? undefined, ms: Math.round(performance.now() - t1), rssBeforeMiB, peakRssMiB: m?.peakMiB };
       log(`group by ${keys} keys, bounded table(): ${r.bounded.ms} ms, peak RSS ${r.bounded.peakRssMiB} MiB${b.ok ? '' : ` FAILED ${b.error}`}`);
+    } finally {
+      await s.stop();
     }
   } catch (e) {
     r.error = String(/** @type {Error} */ (e).message);
     log(`group by ${keys} keys failed: ${r.error}`);
   } finally {
-    await s.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
   if (!opts['no-reference']) {
     let ch;
     try {
       ch = await startClickHouseServer({ scratch });
       const table = `agg_${keys}`;
-      const cols = '(id UInt32, k UInt32, v Float64, ts DateTime64(3))';
-      void cols;
       // ClickHouse 18.16 has no DateTime64: the same rows with ts as UInt64 milliseconds.
       await exec(ch, `CREATE TABLE ${table} (id UInt32, k UInt32, v Float64, ts UInt64) ENGINE = MergeTree ORDER BY ts`);
       for (let from = 0; from < rows; from += 1_000_000) {
@@ -386,11 +431,12 @@ async function groupByRun(keys) {
         if (!ins.ok) throw new Error(`ClickHouse INSERT: ${ins.error}`);
       }
       await exec(ch, `OPTIMIZE TABLE ${table} FINAL`);
+      const rssBeforeMiB = memoryOf(ch.pid)?.currentMiB;
       resetPeak(ch.pid);
       const t1 = performance.now();
       const b = await httpRequest(ch.url, { body: `SELECT k, count(), quantile(0.99)(v) FROM ${table} GROUP BY k FORMAT Null`, timeoutMs: 600000 });
       const m = memoryOf(ch.pid);
-      r.clickhouse = { version: ch.version, ok: b.ok, error: b.error ?? undefined, ms: Math.round(performance.now() - t1), peakRssMiB: m?.peakMiB };
+      r.clickhouse = { version: ch.version, ok: b.ok, error: b.error ?? undefined, ms: Math.round(performance.now() - t1), rssBeforeMiB, peakRssMiB: m?.peakMiB };
       log(`group by ${keys} keys, ClickHouse ${ch.version}: ${r.clickhouse.ms} ms, peak RSS ${r.clickhouse.peakRssMiB} MiB`);
     } catch (e) {
       r.clickhouse = { error: String(/** @type {Error} */ (e).message) };
@@ -497,23 +543,28 @@ function writeDoc(res) {
     L.push(
       '### Streaming GROUP BY over many keys: memory and time',
       '',
-      `The rows are ingested first (HTTP RowBinary, 1M rows per INSERT; ${opts['rows-per-key']} rows per key, \`k = id % keys\`) and committed into parts; then ` +
-        `\`SELECT k, count(), quantile(0.99)(v) FROM s GROUP BY k EMIT PERIODIC ${opts['emit-ms']}ms SETTINGS seek_to='earliest'\` runs over the native protocol. ` +
-        '"Covered" is the time from sending the query until the client holds, for every key, a count from an emission, and these counts add up to every row ingested. ' +
-        'Peak RSS is the server\'s VmHWM over that phase (reset through /proc/PID/clear_refs before it). The same server then runs the bounded `SELECT … FROM table(s) GROUP BY k FORMAT Null` over HTTP; ' +
+      `The rows are ingested first (HTTP RowBinary, 1M rows per INSERT; ${opts['rows-per-key']} rows per key, \`k = id % keys\`, \`v\` pseudo-random) and committed into parts; the server is then restarted on the same data ` +
+        'for each measurement, so each starts from a fresh process (cold caches) and has its own peak. The streaming query is ' +
+        "`SELECT k, count(), quantile(0.99)(v) FROM s GROUP BY k [EMIT PERIODIC …] SETTINGS seek_to='earliest'` over the native protocol: the default emission every 2 s, and every 20 s. " +
+        '"Covered" is the time from sending the query until the client holds, for every key, a count from an emission and these counts add up to every row ingested (the first emission after the history is read). ' +
+        'Peak RSS is the server\'s VmHWM over that phase (reset through /proc/PID/clear_refs after start-up; "from" is the RSS at that moment). "Bounded" is `SELECT … FROM table(s) GROUP BY k FORMAT Null` over HTTP on a fresh process; ' +
         'ClickHouse 18.16 runs the bounded query on a MergeTree table with the same rows (`ts` as UInt64: 18.16 has no DateTime64), after OPTIMIZE FINAL. ' +
-        `Hadron runs with \`--max-old-space-size=${opts['heap-mb']}\` for this part.`,
+        `Hadron runs with \`--max-old-space-size=${opts['heap-mb']}\` in this part (the default V8 heap limit on this machine is about 4 GiB).`,
       '',
-      '| keys | rows | streaming: covered after | first emission | streaming peak RSS | bounded `table(s)` time / peak RSS | ClickHouse 18.16 time / peak RSS | goal 10M keys < 4 GiB |',
+      '| keys | rows | query | covered after | emissions received (rows) | server CPU | peak RSS (from) | goal 10M keys < 4 GiB |',
       '|---|---|---|---|---|---|---|---|',
     );
     for (const r of res.groupBy) {
-      const st = r.streaming ?? {};
-      const goal = r.keys >= 1e7 ? (st.ok && st.peakRssMiB < 4096 ? '✅ met' : '❌ not met') : '';
-      const bounded = r.bounded ? (r.bounded.ok ? `${fmt(r.bounded.ms)} ms / ${mib(r.bounded.peakRssMiB)}` : `failed: ${r.bounded.error}`) : '—';
-      const ch = r.clickhouse ? (r.clickhouse.ok ? `${fmt(r.clickhouse.ms)} ms / ${mib(r.clickhouse.peakRssMiB)}` : `failed: ${String(r.clickhouse.error).slice(0, 120)}`) : '—';
-      const covered = st.ok ? `${fmt(st.coveredMs)} ms` : `failed: ${String(st.error ?? r.error).slice(0, 160)}`;
-      L.push(`| ${fmt(r.keys)} | ${fmt(r.rows)} | ${covered} | ${st.ok ? `${fmt(st.firstEmissionMs)} ms` : '—'} | ${mib(st.peakRssMiB)} | ${bounded} | ${ch} | ${goal} |`);
+      const lines = [];
+      for (const st of r.streaming ?? []) {
+        const goal = r.keys >= 1e7 ? (st.ok && st.peakRssMiB < 4096 ? '✅ met' : '❌ not met') : '';
+        const covered = st.ok ? `${fmt(st.coveredMs)} ms` : `failed: ${String(st.error).slice(0, 160)}`;
+        lines.push(`streaming, emit every ${st.emitMs / 1000} s | ${covered} | ${fmt(st.blocks)} (${fmt(st.rowsReceived)}) | ${fmt(st.serverCpuMs)} ms | ${mib(st.peakRssMiB)} (${mib(st.rssBeforeMiB)}) | ${goal}`);
+      }
+      if (r.bounded) lines.push(`bounded \`table(s)\` | ${r.bounded.ok ? `${fmt(r.bounded.ms)} ms` : `failed: ${r.bounded.error}`} | — | — | ${mib(r.bounded.peakRssMiB)} (${mib(r.bounded.rssBeforeMiB)}) | `);
+      if (r.clickhouse) lines.push(`ClickHouse ${r.clickhouse.version ?? '18.16'}, bounded | ${r.clickhouse.ok ? `${fmt(r.clickhouse.ms)} ms` : `failed: ${String(r.clickhouse.error).slice(0, 120)}`} | — | — | ${mib(r.clickhouse.peakRssMiB)} (${mib(r.clickhouse.rssBeforeMiB)}) | `);
+      if (r.error) lines.push(`failed: ${String(r.error).slice(0, 200)} | | | | | `);
+      for (const l of lines) L.push(`| ${fmt(r.keys)} | ${fmt(r.rows)} | ${l} |`);
     }
     L.push('');
   }

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { summaryLine } from '../lib/summary.mjs';
 import { waitUntil } from '../lib/wait.mjs';
 import { clientVersion, runClient, stripAnsi, TmuxClient, paneTail } from './cli.mjs';
+import { followInserts, followProcess, runningQueries, sql, tsvCounts } from './streaming.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const expectedDir = join(here, 'expected');
@@ -697,6 +698,98 @@ check('interactive/exit', async () => {
   await waitUntil(() => s.exited(), { timeoutMs: 10000, what: 'the client to exit on `exit`' });
   const lastPane = s.capture();
   assert(/Bye\./.test(lastPane), `no "Bye." before the client exited:\n${paneTail(lastPane)}`);
+});
+
+// ---------------------------------------------------------------- streaming queries (Hadron)
+// An unbounded `SELECT count() FROM stream` must print a new count after each INSERT while it
+// keeps running: from clickhouse-client (default 2 s emit: the 18.16 client's parser knows no
+// EMIT clause), from `curl --no-buffer` over HTTP and over Proton's REST search. Each INSERT's
+// count must appear before the next INSERT is sent; the latencies are printed.
+
+const serverUrl = (process.env['COMPAT_SERVER_URL'] ?? '').replace(/\/$/, '');
+const restPort = Number(process.env['COMPAT_REST_PORT'] || 0);
+
+async function newStream(/** @type {string} */ base) {
+  if (serverKind === 'reference') throw new Skip('streams are Hadron/Proton only');
+  if (!serverUrl) throw new Skip('no COMPAT_SERVER_URL to send INSERTs to');
+  const name = tbl(base);
+  await sql(serverUrl, `CREATE STREAM ${name} (x Int32)`);
+  return name;
+}
+
+/** @param {ReturnType<typeof followProcess>} p @param {string} what */
+const exitedEarly = (p, what) => () => {
+  const e = p.exit();
+  return e === null ? null : `${what} exited (${e.code ?? e.signal}): ${clip(p.stderr() || p.stdout(), 400)}`;
+};
+
+check('streaming/clickhouse-client-count-then-kill', async () => {
+  const stream = await newStream('stream_count');
+  const queryId = `cli-stream-${uniq}`;
+  const p = followProcess('clickhouse-client', ['--host', '127.0.0.1', '--port', String(port), '--query_id', queryId, '-q', `SELECT count() FROM ${stream}`], {
+    ...process.env, TZ: 'UTC', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8',
+  });
+  try {
+    const lat = await followInserts({ url: serverUrl, stream, counts: () => tsvCounts(p.stdout()), emitMs: 2000, abort: exitedEarly(p, 'clickhouse-client') });
+    console.log(`      clickhouse-client: INSERT acknowledged → count printed in ${lat.join(' / ')} ms (2 s emit period)`);
+    // KILL QUERY from another connection: the client reports Code 394 and exits non-zero
+    await sql(serverUrl, `KILL QUERY WHERE query_id = '${queryId}'`);
+    const exit = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r(null), 15000))]);
+    assert(exit !== null, 'clickhouse-client did not exit after KILL QUERY');
+    assert(/Code: 394\./.test(p.stderr()), `no "Code: 394." from the killed query:\n${clip(p.stderr())}`);
+    assert(p.exit()?.code !== 0, 'clickhouse-client exited 0 after its query was killed');
+    await waitUntil(async () => (await runningQueries(serverUrl, `%FROM ${stream}%`)).length === 0, { timeoutMs: 10000, what: 'the killed query to leave system.processes' });
+  } finally {
+    p.kill();
+  }
+});
+
+check('streaming/clickhouse-client-disconnect', async () => {
+  // a client killed while its streaming query runs: the server drops the query
+  const stream = await newStream('stream_gone');
+  const p = followProcess('clickhouse-client', ['--host', '127.0.0.1', '--port', String(port), '-q', `SELECT count() FROM ${stream}`]);
+  try {
+    await waitUntil(async () => (await runningQueries(serverUrl, `%FROM ${stream}%`)).length === 1, { timeoutMs: 10000, what: 'the query in system.processes', abort: exitedEarly(p, 'clickhouse-client') });
+    p.kill('SIGKILL');
+    await p.exited;
+    await waitUntil(async () => (await runningQueries(serverUrl, `%FROM ${stream}%`)).length === 0, { timeoutMs: 10000, intervalMs: 20, what: 'the query of the killed client to leave system.processes' });
+  } finally {
+    p.kill();
+  }
+});
+
+check('streaming/curl-no-buffer', async () => {
+  const stream = await newStream('stream_curl');
+  const p = followProcess('curl', ['-sS', '--no-buffer', '--data-binary', `SELECT count() FROM ${stream} EMIT PERIODIC 100ms`, `${serverUrl}/`]);
+  try {
+    const lat = await followInserts({ url: serverUrl, stream, counts: () => tsvCounts(p.stdout()), emitMs: 100, abort: exitedEarly(p, 'curl') });
+    console.log(`      curl --no-buffer (HTTP): INSERT acknowledged → count printed in ${lat.join(' / ')} ms (EMIT PERIODIC 100ms)`);
+    // curl going away ends the query
+    p.kill('SIGINT');
+    await p.exited;
+    await waitUntil(async () => (await runningQueries(serverUrl, `%FROM ${stream}%`)).length === 0, { timeoutMs: 10000, intervalMs: 20, what: 'the query to leave system.processes after curl exited' });
+  } finally {
+    p.kill();
+  }
+});
+
+check('streaming/curl-rest-search', async () => {
+  const stream = await newStream('stream_rest');
+  if (!restPort) throw new Skip('no COMPAT_REST_PORT (REST listener)');
+  const requestId = `rest-stream-${uniq}`;
+  const body = JSON.stringify({ query: `SELECT count() FROM ${stream} EMIT PERIODIC 100ms` });
+  const p = followProcess('curl', ['-sS', '--no-buffer', '-H', `x-proton-request-id: ${requestId}`, '--data-binary', body, `http://127.0.0.1:${restPort}/proton/v1/search`]);
+  try {
+    // JSONCompact rows: ["3"] per emitted count
+    const counts = () => [...p.stdout().matchAll(/^\s*\["?(\d+)"?\],?$/gm)].map((m) => Number(m[1]));
+    const lat = await followInserts({ url: serverUrl, stream, counts, emitMs: 100, abort: exitedEarly(p, 'curl') });
+    console.log(`      curl REST /proton/v1/search: INSERT acknowledged → count printed in ${lat.join(' / ')} ms (EMIT PERIODIC 100ms)`);
+    await sql(serverUrl, `KILL QUERY WHERE query_id = '${requestId}'`);
+    await waitUntil(() => p.exit() !== null, { timeoutMs: 10000, what: 'curl to end after KILL QUERY' });
+    assert(/"code":\s*394/.test(p.stdout()), `no {"code":394,…} after KILL QUERY:\n${clip(p.stdout())}`);
+  } finally {
+    p.kill();
+  }
 });
 
 // ---------------------------------------------------------------- main

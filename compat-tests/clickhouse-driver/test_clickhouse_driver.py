@@ -13,7 +13,7 @@ import pytest
 import pytz
 from clickhouse_driver import Client, errors
 
-from conftest import is_reference, make_client, modern_only
+from conftest import http_query, is_reference, make_client, modern_only
 
 UTC = pytz.utc
 BERLIN = pytz.timezone("Europe/Berlin")
@@ -431,3 +431,121 @@ def test_query_id_and_multiple_queries(client):
     assert client.execute("SELECT 42", query_id=qid) == [(42,)]
     for i in range(20):
         assert client.execute("SELECT %(i)s", {"i": i}) == [(i,)]
+
+
+# ---------------------------------------------------------------- streaming queries (Hadron / Proton)
+
+def _wait_until(cond, what, timeout):
+    """Polls `cond` every 5 ms until it holds; fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.005)
+
+
+def _running(pattern):
+    return [l for l in http_query(
+        f"SELECT query_id FROM system.processes WHERE query LIKE '{pattern}' "
+        "AND query NOT LIKE '%system.processes%'").split("\n") if l]
+
+
+@pytest.mark.skipif(is_reference(), reason="streams are Hadron/Proton only")
+@pytest.mark.parametrize("emit", ["EMIT PERIODIC 100ms", ""], ids=["periodic-100ms", "default-2s"])
+def test_streaming_count_follows_inserts(client_factory, db, emit):
+    """execute_iter over an unbounded `SELECT count() FROM stream`: each INSERT's new count arrives
+    before the next INSERT is sent; KILL QUERY then ends the iteration with code 394."""
+    ServerException = errors.ServerException
+
+    stream = f"{db}.drv_stream_{uuid.uuid4().hex[:8]}"
+    http_query(f"CREATE STREAM {stream} (x int32)")
+    query_id = f"drv-stream-{uuid.uuid4().hex[:12]}"
+    c = client_factory(compression="lz4", send_receive_timeout=10)
+    counts, times, outcome = [], [], {}
+
+    def consume():
+        try:
+            for row in c.execute_iter(f"SELECT count() FROM {stream} {emit}", query_id=query_id,
+                                      settings={"max_block_size": 1000}):
+                counts.append(row[0])
+                times.append(time.monotonic())
+            outcome["end"] = "finished"
+        except ServerException as e:
+            outcome["end"] = e
+        except Exception as e:  # noqa: BLE001 - reported by the assertions below
+            outcome["end"] = e
+
+    t = threading.Thread(target=consume, daemon=True)
+    t.start()
+    emit_s = 0.1 if emit else 2.0
+    try:
+        # The client cannot see when its query subscribed: one row at a time until a count arrives.
+        warm_deadline = time.monotonic() + 30
+        while not counts:
+            assert "end" not in outcome, f"the query ended early: {outcome.get('end')!r}"
+            assert time.monotonic() < warm_deadline, "no count arrived after INSERTs for 30 s"
+            http_query(f"INSERT INTO {stream} (x) VALUES (1)")
+            start = time.monotonic()
+            while not counts and time.monotonic() - start < emit_s + 1:
+                time.sleep(0.005)
+        expected = counts[-1]
+        latencies = []
+        for i in (1, 2, 3):
+            seen = len(counts)
+            http_query(f"INSERT INTO {stream} (x) SELECT number FROM numbers({i * 10})")
+            acked = time.monotonic()
+            expected += i * 10
+            _wait_until(lambda: counts and counts[-1] == expected,
+                        f"count {expected} before the next INSERT (got {counts[-5:]}, {outcome})", emit_s * 3 + 5)
+            latencies.append(round((times[counts.index(expected, seen)] - acked) * 1000))
+        print(f"\n      clickhouse-driver execute_iter ({emit or 'default emit'}): "
+              f"INSERT acknowledged -> count received in {' / '.join(map(str, latencies))} ms")
+        assert max(counts) == expected
+        http_query(f"KILL QUERY WHERE query_id = '{query_id}'")
+        t.join(15)
+        assert not t.is_alive(), "execute_iter did not end after KILL QUERY"
+        assert isinstance(outcome.get("end"), ServerException), outcome
+        assert outcome["end"].code == 394
+        _wait_until(lambda: not _running(f"%FROM {stream}%"), "the killed query to leave system.processes", 10)
+        # the connection stays usable after the killed query
+        assert c.execute("SELECT 1") == [(1,)]
+    finally:
+        c.disconnect()
+        t.join(5)
+
+
+@pytest.mark.skipif(is_reference(), reason="streams are Hadron/Proton only")
+def test_streaming_cancel_and_disconnect(client_factory, db):
+    """Client.cancel() ends a streaming execute_iter; a disconnected client's query leaves system.processes."""
+    stream = f"{db}.drv_stream_{uuid.uuid4().hex[:8]}"
+    http_query(f"CREATE STREAM {stream} (x int32)")
+    c = client_factory(send_receive_timeout=10)
+    try:
+        # seek_to='earliest': the row counts whenever the query subscribed to the stream
+        it = c.execute_iter(f"SELECT x FROM {stream} SETTINGS seek_to = 'earliest'", settings={"max_block_size": 1000})
+        got = []
+        t = threading.Thread(target=lambda: got.append(next(iter(it))), daemon=True)
+        t.start()
+        _wait_until(lambda: len(_running(f"%FROM {stream}%")) == 1, "the streaming query in system.processes", 10)
+        http_query(f"INSERT INTO {stream} (x) VALUES (7)")
+        t.join(10)
+        assert got == [(7,)], "the row inserted while the query ran did not arrive"
+        c.cancel()
+        _wait_until(lambda: not _running(f"%FROM {stream}%"), "the cancelled query to leave system.processes", 10)
+        assert c.execute("SELECT 2 + 2") == [(4,)]
+        # a second streaming query, then the client goes away
+        it2 = c.execute_iter(f"SELECT x FROM {stream}")
+        def read_until_gone():
+            try:
+                next(iter(it2), None)
+            except (EOFError, OSError, errors.Error):
+                pass  # the socket was shut down under it: the point of the test
+
+        t2 = threading.Thread(target=read_until_gone, daemon=True)
+        t2.start()
+        _wait_until(lambda: len(_running(f"%FROM {stream}%")) == 1, "the second query in system.processes", 10)
+        c.connection.socket.shutdown(2)
+        _wait_until(lambda: not _running(f"%FROM {stream}%"), "the disconnected query to leave system.processes", 10)
+        t2.join(10)
+    finally:
+        c.disconnect()

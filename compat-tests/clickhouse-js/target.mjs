@@ -11,7 +11,7 @@ import { startReferenceClickHouse } from '../lib/reference-clickhouse.mjs';
  * @typedef {{
  *   url: string,
  *   kind: 'hadron' | 'reference' | 'external',
- *   ports: { tcp?: number, mysql?: number, postgres?: number },
+ *   ports: { tcp?: number, mysql?: number, postgres?: number, rest?: number },
  *   stop: () => Promise<void>,
  *   output: () => string,
  * }} Target
@@ -48,14 +48,14 @@ export async function startTarget(choice) {
     if (!(await ping(choice.url, 5000))) throw new Error(`no server answers /ping at ${choice.url}`);
     // An external server's other ports come from the environment (COMPAT_TCP_PORT, …) if set.
     const env = (/** @type {string} */ k) => (process.env[k] ? Number(process.env[k]) : undefined);
-    const ports = { tcp: env('COMPAT_TCP_PORT'), mysql: env('COMPAT_MYSQL_PORT'), postgres: env('COMPAT_POSTGRES_PORT') };
+    const ports = { tcp: env('COMPAT_TCP_PORT'), mysql: env('COMPAT_MYSQL_PORT'), postgres: env('COMPAT_POSTGRES_PORT'), rest: env('COMPAT_REST_PORT') };
     return { url: choice.url, kind: 'external', ports, stop: async () => {}, output: () => '' };
   }
   if (choice.reference) {
     const ch = await startReferenceClickHouse();
     return { url: ch.url, kind: 'reference', ports: { tcp: ch.tcpPort }, stop: ch.stop, output: () => '' };
   }
-  const hadron = await startHadron({ startTimeoutMs: 60000, protocols: ['tcp', 'mysql', 'postgres'] });
-  const ports = { tcp: hadron.tcpPort, mysql: hadron.mysqlPort, postgres: hadron.postgresPort };
+  const hadron = await startHadron({ startTimeoutMs: 60000, protocols: ['tcp', 'mysql', 'postgres', 'rest'] });
+  const ports = { tcp: hadron.tcpPort, mysql: hadron.mysqlPort, postgres: hadron.postgresPort, rest: hadron.restPort };
   return { url: hadron.url, kind: 'hadron', ports, stop: hadron.stop, output: hadron.output };
 }

@@ -35,6 +35,7 @@ const portEnv = {};
 if (target.ports.tcp) portEnv['COMPAT_TCP_PORT'] = String(target.ports.tcp);
 if (target.ports.mysql) portEnv['COMPAT_MYSQL_PORT'] = String(target.ports.mysql);
 if (target.ports.postgres) portEnv['COMPAT_POSTGRES_PORT'] = String(target.ports.postgres);
+if (target.ports.rest) portEnv['COMPAT_REST_PORT'] = String(target.ports.rest);
 const child = spawn(cmd, cmdArgs, {
   stdio: 'inherit',
   env: { ...process.env, COMPAT_SERVER_URL: target.url, COMPAT_SERVER_KIND: target.kind, ...portEnv },

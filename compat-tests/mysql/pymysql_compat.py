@@ -164,6 +164,63 @@ def main():
                 continue
             raise AssertionError(user + " connected with a wrong password")
 
+    @check("SSCursor reads a streaming count as INSERTs arrive; KILL QUERY ends it with 1317")
+    def _():
+        import threading
+        stream = DB + ".pm_stream"
+        with connect() as admin, admin.cursor() as acur:
+            acur.execute("CREATE STREAM %s (x Int32)" % stream)
+            reader = connect(cursorclass=pymysql.cursors.SSCursor)
+            counts, times, outcome = [], [], {}
+
+            def consume():
+                try:
+                    with reader.cursor() as cur:
+                        cur.execute("SELECT count() FROM %s EMIT PERIODIC 100ms" % stream)
+                        for row in cur:
+                            counts.append(int(row[0]))
+                            times.append(time.monotonic())
+                    outcome["end"] = "finished"
+                except pymysql.MySQLError as e:
+                    outcome["end"] = e
+
+            def wait_until(cond, what, timeout):
+                deadline = time.monotonic() + timeout
+                while not cond():
+                    assert time.monotonic() < deadline, "timed out after %s s waiting for %s" % (timeout, what)
+                    time.sleep(0.005)
+
+            t = threading.Thread(target=consume, daemon=True)
+            t.start()
+            try:
+                # The client cannot see when its query subscribed: one row at a time until a count arrives.
+                deadline = time.monotonic() + 30
+                while not counts:
+                    assert "end" not in outcome, "the query ended early: %r" % (outcome["end"],)
+                    assert time.monotonic() < deadline, "no count arrived after INSERTs for 30 s"
+                    acur.execute("INSERT INTO %s (x) VALUES (1)" % stream)
+                    start = time.monotonic()
+                    while not counts and time.monotonic() - start < 1.1:
+                        time.sleep(0.005)
+                expected = counts[-1]
+                latencies = []
+                for i in (1, 2, 3):
+                    seen = len(counts)
+                    acur.execute("INSERT INTO %s (x) SELECT number FROM numbers(%d)" % (stream, i * 10))
+                    acked = time.monotonic()
+                    expected += i * 10
+                    wait_until(lambda: counts and counts[-1] == expected, "count %d before the next INSERT (got %r)" % (expected, counts[-5:]), 5)
+                    latencies.append(round((times[counts.index(expected, seen)] - acked) * 1000))
+                print("      pymysql SSCursor: INSERT acknowledged -> count received in %s ms" % " / ".join(map(str, latencies)))
+                acur.execute("KILL QUERY %d" % reader.thread_id())
+                t.join(15)
+                assert not t.is_alive(), "the SSCursor read did not end after KILL QUERY"
+                end = outcome.get("end")
+                assert isinstance(end, pymysql.MySQLError) and end.args[0] == 1317, end
+            finally:
+                reader.close()
+                t.join(5)
+
     @check("drop the database")
     def _():
         with connect() as c, c.cursor() as cur:

@@ -108,3 +108,63 @@ def test_transactions_and_server_version():
         c.commit()
         c.execute("SELECT 2")
         c.rollback()
+
+
+def _wait_until(cond, what, timeout):
+    import time
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.005)
+
+
+def test_streaming_query_rows_arrive_as_inserted(conn):
+    """cursor.stream() (single-row mode) over an unbounded `SELECT count() FROM stream`: each INSERT's new
+    count arrives before the next INSERT is sent; Connection.cancel() (CancelRequest) ends it with 57014."""
+    import threading
+    import time
+    stream = f"py_stream_{uuid.uuid4().hex[:8]}"
+    conn.execute(f"CREATE STREAM {stream} (x Int32)")
+    reader = connect(autocommit=True)
+    counts, times, outcome = [], [], {}
+
+    def consume():
+        try:
+            for (n,) in reader.cursor().stream(f"SELECT count() FROM {stream} EMIT PERIODIC 100ms"):
+                counts.append(int(n))
+                times.append(time.monotonic())
+            outcome["end"] = "finished"
+        except psycopg.Error as e:
+            outcome["end"] = e
+
+    t = threading.Thread(target=consume, daemon=True)
+    t.start()
+    try:
+        # The client cannot see when its query subscribed to the stream: one row at a time until a count arrives.
+        deadline = time.monotonic() + 30
+        while not counts:
+            assert "end" not in outcome, f"the query ended early: {outcome['end']!r}"
+            assert time.monotonic() < deadline, "no count arrived after INSERTs for 30 s"
+            conn.execute(f"INSERT INTO {stream} (x) VALUES (1)")
+            start = time.monotonic()
+            while not counts and time.monotonic() - start < 1.1:
+                time.sleep(0.005)
+        expected = counts[-1]
+        latencies = []
+        for i in (1, 2, 3):
+            seen = len(counts)
+            conn.execute(f"INSERT INTO {stream} (x) SELECT number FROM numbers({i * 10})")
+            acked = time.monotonic()
+            expected += i * 10
+            _wait_until(lambda: counts and counts[-1] == expected, f"count {expected} before the next INSERT (got {counts[-5:]})", 5)
+            latencies.append(round((times[counts.index(expected, seen)] - acked) * 1000))
+        print(f"\n      psycopg cursor.stream(): INSERT acknowledged -> count received in {' / '.join(map(str, latencies))} ms")
+        reader.cancel()
+        t.join(15)
+        assert not t.is_alive(), "the stream did not end after Connection.cancel()"
+        assert isinstance(outcome.get("end"), psycopg.errors.QueryCanceled), outcome
+        assert reader.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        reader.close()
+        t.join(5)

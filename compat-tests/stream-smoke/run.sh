@@ -7,7 +7,13 @@
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 strict=0
-for a in "$@"; do [ "$a" = "--strict" ] && strict=1; done
+limit=360
+prev=""
+for a in "$@"; do
+  [ "$a" = "--strict" ] && strict=1
+  [ "$prev" = "--time-limit" ] && limit="$a"
+  prev="$a"
+done
 
 venv="$here/.venv"
 if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/.requirements.txt"; then
@@ -23,9 +29,9 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/.requ
 fi
 
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ beside the runner
-# run.mjs bounds itself (--time-limit, default 360 s); this is the backstop.
-timeout --signal=TERM --kill-after=30 600 node "$here/run.mjs" --python "$venv/bin/python" "$@"
+# run.mjs bounds itself (--time-limit, default 360 s; cases already running finish); this is the backstop.
+timeout --signal=TERM --kill-after=30 $((limit + 240)) node "$here/run.mjs" --python "$venv/bin/python" "$@"
 rc=$?
-if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo "stream-smoke: killed after 600 s"; echo "0 passed, 1 failed, 0 skipped"; rc=1; fi
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then echo "stream-smoke: killed after $((limit + 240)) s"; echo "0 passed, 1 failed, 0 skipped"; rc=1; fi
 if [ $strict -eq 1 ] && [ $rc -ne 0 ]; then exit 1; fi
 exit 0

@@ -405,6 +405,12 @@ class ProgressSender {
   private readonly sent: ProgressDelta = { readRows: 0, readBytes: 0, totalRows: 0, writtenRows: 0, writtenBytes: 0, elapsedNs: 0 };
   private lastSentAt = 0;
   private intervalMs = 100;
+  /**
+   * Streaming queries get a Progress packet every interval even when nothing changed, as ClickHouse's
+   * TCPHandler does while it waits for a block: clients with a receive timeout (clickhouse-driver's
+   * send_receive_timeout) then keep waiting through a quiet stream.
+   */
+  private always = false;
 
   constructor(
     private readonly out: PacketOutput,
@@ -414,6 +420,7 @@ class ProgressSender {
   start(result: QueryResult, intervalMs: number): void {
     this.result = result;
     this.intervalMs = intervalMs;
+    this.always = result.isStreaming;
     this.lastSentAt = Date.now();
     this.timer = setInterval(() => {
       if (this.send()) this.out.flushNow();
@@ -445,7 +452,7 @@ class ProgressSender {
       elapsedNs: Math.max(0, elapsedNs - this.sent.elapsedNs),
     };
     this.lastSentAt = Date.now();
-    if (delta.readRows === 0 && delta.readBytes === 0 && delta.totalRows === 0 && delta.writtenRows === 0 && delta.writtenBytes === 0) return false;
+    if (!this.always && delta.readRows === 0 && delta.readBytes === 0 && delta.totalRows === 0 && delta.writtenRows === 0 && delta.writtenBytes === 0) return false;
     this.sent.readRows += delta.readRows;
     this.sent.readBytes += delta.readBytes;
     this.sent.totalRows += delta.totalRows;

@@ -10,6 +10,10 @@ import type { TableEntry } from './table-entry.js';
 export function renderCreateQuery(t: TableEntry): string {
   const name = `${quoteIdentifier(t.database)}.${quoteIdentifier(t.name)}`;
   if (t.kind === 'view') return `CREATE VIEW ${name}\n(\n${columnsText(t)}\n) AS\n${t.viewQuery ?? ''}`;
+  if (t.kind === 'materialized_view') {
+    const into = t.target ? ` INTO ${quoteIdentifier(t.target.database)}.${quoteIdentifier(t.target.name)}` : '';
+    return `CREATE MATERIALIZED VIEW ${name}${into}\n(\n${columnsText(t)}\n) AS\n${t.viewQuery ?? ''}`;
+  }
   const kind = t.kind === 'stream' ? 'STREAM' : t.kind === 'random_stream' ? 'RANDOM STREAM' : t.temporary ? 'TEMPORARY TABLE' : 'TABLE';
   const lines = [`CREATE ${kind} ${t.temporary ? quoteIdentifier(t.name) : name}`, '(', columnsText(t), ')'];
   if (t.kind === 'table' || (t.kind === 'random_stream' && t.engineArgs.length)) lines.push(`ENGINE = ${t.engine}${t.engineArgs.length ? `(${t.engineArgs.join(', ')})` : ''}`);

@@ -23,6 +23,8 @@ import { parseSeekTo } from '../streaming/seek-to.js';
 import { TimeWindowNode } from '../streaming/time-window-node.js';
 import { intervalMs, isIntervalExpr, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
+import { planDedup } from '../streaming/dedup.js';
+import { planRandomStream } from '../streaming/random-stream.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -121,6 +123,12 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map());
     return { node, scope: scopeFor(node, qualifiers) };
   }
+  if (entry.kind === 'random_stream') {
+    const historicalRead = historical || (env.settings.get('query_mode') ?? '').toLowerCase() === 'table';
+    const node = planRandomStream(entry, env, undefined, !historicalRead);
+    const hidden = settingBool(env.settings, 'asterisk_include_reserved_columns', false) ? new Set<string>() : node.hiddenColumns;
+    return { node, scope: scopeFor(node, qualifiers, hidden, (n) => node.used.add(n)) };
+  }
   if (!entry.storage) throw new DbError('UNKNOWN_TABLE', `Table ${entry.database}.${entry.name} has no storage`);
   if (item.final && !entry.engine.endsWith('MergeTree') && entry.engine !== 'Stream') {
     throw new DbError('ILLEGAL_FINAL', `Storage ${entry.engine} doesn't support FINAL`);
@@ -185,9 +193,15 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const width = inner.node.header.length;
       const columns: ScopeColumn[] = [
         ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
-        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers })),
+        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers, onUse: () => (node.windowReferenced = true) })),
       ];
       return { node, scope: new Scope(columns) };
+    }
+    case 'dedup': {
+      const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
+      const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
+      const node = planDedup(inner.node, inner.scope, item.args.slice(1), cenv);
+      return { node, scope: inner.scope };
     }
     case 'session': {
       const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
@@ -203,7 +217,7 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const width = inner.node.header.length;
       const columns: ScopeColumn[] = [
         ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
-        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers })),
+        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers, onUse: () => (node.windowReferenced = true) })),
       ];
       return { node, scope: new Scope(columns) };
     }

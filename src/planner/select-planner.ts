@@ -338,6 +338,10 @@ export class QueryPlanner {
       node = ln;
     }
     if (extra.length) node = new SelectColumnsNode(node, items.map((_, i) => i));
+    const window = findWindow(from.node);
+    if (window && !window.windowReferenced) {
+      throw new DbError('WINDOW_COLUMN_NOT_REFERENCED', 'Neither window_start nor window_end is referenced in the query, but streaming window function is used');
+    }
     return node;
   }
 

@@ -16,6 +16,8 @@ import type { ClientInfo, Credentials, Session, SessionFactory } from './session
 import { QueryRegistry } from './query-registry.js';
 import { SessionImpl } from './session.js';
 import { createTableStorage } from './storage-factory.js';
+import { MaterializedViews } from '../streaming/materialized-views.js';
+import { createMaterializedViewHost } from './materialized-view-host.js';
 
 export interface UserConfig {
   readonly name: string;
@@ -44,6 +46,8 @@ export class Engine implements SessionFactory {
   readonly serverFacts: ServerFacts;
   readonly serverInfo: SessionFactory['serverInfo'];
   private readonly users: Map<string, UserConfig>;
+  /** Materialized views running in the background (started with the engine, checkpointed on stop). */
+  readonly materializedViews: MaterializedViews;
 
   constructor(readonly config: EngineConfig) {
     this.catalog = new Catalog(path.join(config.dataDir, 'metadata'));
@@ -76,14 +80,17 @@ export class Engine implements SessionFactory {
     };
     const users = config.users?.length ? config.users : [{ name: 'default' }];
     this.users = new Map(users.map((u) => [u.name, u]));
+    this.materializedViews = new MaterializedViews(this.catalog, createMaterializedViewHost(this));
   }
 
   async start(): Promise<void> {
     const tables = await this.catalog.load();
     for (const t of tables) if (t.kind !== 'view' && t.kind !== 'random_stream' && !(t.kind === 'materialized_view' && t.target)) t.storage = await this.createStorage(t);
+    this.materializedViews.startAll();
   }
 
   async stop(): Promise<void> {
+    await this.materializedViews.stopAll();
     for (const db of this.catalog.databases.values()) {
       for (const t of db.tables.values()) await t.storage?.close();
     }
@@ -136,6 +143,10 @@ export class Engine implements SessionFactory {
           elapsedMs: Date.now() - q.startMs,
           readRows: q.progress.readRows,
           readBytes: q.progress.readBytes,
+          totalRowsApprox: q.progress.totalRowsToRead,
+          writtenRows: q.progress.writtenRows,
+          writtenBytes: q.progress.writtenBytes,
+          isCancelled: q.controller.signal.aborted,
           address: q.address,
           interface: q.interface,
         })),

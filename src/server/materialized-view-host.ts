@@ -14,18 +14,10 @@ import { systemTable } from '../catalog/system/system-tables.js';
 import type { MaterializedViewHost } from '../streaming/materialized-view-runner.js';
 import { newProgress } from './query-registry.js';
 import { SessionImpl } from './session.js';
-import { valueToSettingText } from './setting-text.js';
+import { materializedViewSettings } from '../streaming/materialized-view-ddl.js';
 import type { InterpreterContext } from './interpreters/interpreter-context.js';
 import { completeBlock } from './interpreters/insert.js';
 import type { Engine } from './engine.js';
-
-/** The settings a materialized view's query runs with: its own SETTINGS clause, always as a streaming query. */
-export function materializedViewSettings(query: Query, base: ReadonlyMap<string, string> = new Map()): Map<string, string> {
-  const m = new Map(base);
-  for (const [k, v] of Object.entries(query.settings ?? {})) m.set(k, valueToSettingText(v));
-  m.set('query_mode', 'streaming');
-  return m;
-}
 
 /** How the engine plans and writes for its materialized views (a background session per view). */
 export function createMaterializedViewHost(engine: Engine): MaterializedViewHost {
@@ -105,7 +97,8 @@ export function createMaterializedViewHost(engine: Engine): MaterializedViewHost
       const known = new Set(target.columns.map((c) => c.name));
       const keep = block.header.map((c, i) => (known.has(c.name) ? i : -1)).filter((i) => i >= 0);
       const supplied = keep.length === block.header.length ? block : new Block(keep.map((i) => block.header[i]!), keep.map((i) => block.columns[i]!), block.rows);
-      const full = completeBlock(ictx, target, supplied, new Set());
+      // A fresh query time per write: `_tp_time DEFAULT now64(3)` stamps each emission when it is written.
+      const full = completeBlock({ ...ictx, fn: { ...ictx.fn, queryStartMs: Date.now() } }, target, supplied, new Set());
       await target.storage.insert(full);
       ictx.query.progress.writtenRows += full.rows;
     },

@@ -169,6 +169,10 @@ export class MaterializedViewRunner {
     const controller = new AbortController();
     this.controller = controller;
     const checkpoint = await this.store.load();
+    if (checkpoint && this.checkpoints === 0) {
+      this.checkpointSn = checkpoint.sources[0]?.sn ?? -1;
+      this.lastCheckpointMs = checkpoint.timeMs;
+    }
     const { node, ctx } = await this.host.plan(this.entry, controller.signal);
     const { scan, aggregate } = checkMaterializedViewPlan(node);
     const target = this.host.target(this.entry);
@@ -346,6 +350,14 @@ class RunState {
   /** The source reported a position (synchronously, before handing over the block it belongs to, if any). */
   reported(sn: number, history: boolean): void {
     if (history) return;
+    if (this.seenFirst && this.lastReported > this.consistentSn) {
+      // The source only runs when pulled, and it is pulled once the previous block has been handled (added to
+      // the state, or written, or filtered out): the previous position is covered. This keeps the checkpoint
+      // moving while a filter drops everything.
+      this.consistentSn = this.lastReported;
+      this.captureClock();
+      this.progress++;
+    }
     this.lastReported = sn;
     if (!this.seenFirst) {
       this.seenFirst = true;

@@ -25,9 +25,12 @@ export const RANDOM_STREAM_DEFAULTS: RandomStreamSettings = { eps: 1000, interva
 /** Below this eps counts as 0 (Proton: about one row a day). */
 const MIN_EPS = 1e-5;
 
-/** Stream settings Proton's random stream takes besides eps/interval_time/shards: its format settings. */
-function isFormatSetting(name: string): boolean {
-  return /^(format_|input_format_|output_format_|date_time_|bool_true_|bool_false_|schema_inference_|column_names_for_schema|errors_log_|interval_output_format|precise_float_parsing)/.test(name);
+/**
+ * Stream settings a random stream takes besides eps/interval_time/shards: Proton's format settings, and
+ * event_time_column (the expression `_tp_time` is computed from, handled by CREATE).
+ */
+function isOtherStreamSetting(name: string): boolean {
+  return /^(event_time_column$|format_|input_format_|output_format_|date_time_|bool_true_|bool_false_|schema_inference_|column_names_for_schema|errors_log_|interval_output_format|precise_float_parsing)/.test(name);
 }
 
 function numberSetting(name: string, text: string): number {
@@ -45,7 +48,7 @@ export function randomStreamSettings(settings: Readonly<Record<string, string>>)
     if (name === 'eps') eps = numberSetting(name, value);
     else if (name === 'interval_time') intervalMs = numberSetting(name, value);
     else if (name === 'shards') shards = numberSetting(name, value);
-    else if (!isFormatSetting(name)) throw new DbError('UNKNOWN_SETTING', `Unknown setting ${name} for random stream: expected eps, interval_time or shards`);
+    else if (!isOtherStreamSetting(name)) throw new DbError('UNKNOWN_SETTING', `Unknown setting ${name} for random stream: expected eps, interval_time or shards`);
   }
   if (!Number.isInteger(intervalMs) || intervalMs === 0 || intervalMs > 1000) {
     throw new DbError(

@@ -20,6 +20,8 @@ import { isEmitVersion } from './emit-version.js';
 export class SessionWindowNode implements PlanNode {
   readonly children: PlanNode[];
   readonly header: Header;
+  /** Set when the query references window_start or window_end (Proton requires one of them). */
+  windowReferenced = false;
   constructor(
     readonly input: PlanNode,
     readonly time: CompiledExpr,

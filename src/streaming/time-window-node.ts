@@ -38,6 +38,8 @@ export function timeColumn(type: DataType, values: Float64Array): Column {
 export class TimeWindowNode implements PlanNode {
   readonly children: PlanNode[];
   readonly header: Header;
+  /** Set when the query references window_start or window_end (Proton requires one of them). */
+  windowReferenced = false;
   readonly clock = new WatermarkClock();
 
   constructor(

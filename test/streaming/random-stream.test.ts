@@ -174,6 +174,7 @@ describe('random stream schedule', () => {
     expect(() => randomStreamSettings({ eps: 'fast' })).toThrow(/eps/);
     expect(() => randomStreamSettings({ shards: '0' })).toThrow(/shards/);
     expect(() => randomStreamSettings({ speed: '1' })).toThrow(/Unknown setting speed/);
+    expect(randomStreamSettings({ event_time_column: 'now64(3)', format_csv_delimiter: ';' })).toEqual({ eps: 1000, intervalMs: 5, shards: 1 });
   });
 });
 
@@ -244,6 +245,14 @@ describe('RandomStreamSource', () => {
     const e = await errorOf('CREATE RANDOM STREAM bad(a int default b + 1, b int default a + 1)');
     expect(e.code).toBe(174);
     expect(engine.catalog.table('default', 'bad')).toBeUndefined();
+  });
+
+  it("computes _tp_time from event_time_column like any default (after the column it reads)", async () => {
+    const entry = await createRandom("CREATE RANDOM STREAM r(t datetime64(3, 'UTC') default to_datetime64('2024-01-01 00:00:00', 3, 'UTC') + rand() % 1000) SETTINGS event_time_column = 't'");
+    const [block] = await all(planRandomStream(entry, plannerEnv(), ['_tp_time', 't'], false), queryContext({}, 100));
+    const t = values(block!, 't');
+    expect(values(block!, '_tp_time')).toEqual(t);
+    expect(new Set(t).size).toBeGreaterThan(10);
   });
 
   it('generates only the columns the query uses (and what their defaults read)', async () => {

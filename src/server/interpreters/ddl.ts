@@ -13,6 +13,7 @@ import { predicateMask } from '../../exec/operators/filter.js';
 import { materialize } from '../../columns/ops.js';
 import { completeBlock } from './insert.js';
 import { planRandomStream } from '../../streaming/random-stream.js';
+import { checkNoDependentViews, createMaterializedView, dropMaterializedView } from '../../streaming/materialized-view-ddl.js';
 
 const RESERVED_TIME = '_tp_time';
 
@@ -79,7 +80,10 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
   }
   if (!columns.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Table must have at least one column');
   if (isStream && !names.has(RESERVED_TIME)) {
-    columns.push({ name: RESERVED_TIME, type: dateTime64Type(3, 'UTC'), defaultKind: 'DEFAULT', defaultExpr: "now64(3, 'UTC')", hidden: true });
+    // Proton's event_time_column: _tp_time is computed from that expression of the row instead of ingest time.
+    const eventTime = (st.settings as Record<string, unknown> | undefined)?.['event_time_column'];
+    const defaultExpr = typeof eventTime === 'string' && eventTime.trim() ? `CAST(${eventTime}, 'DateTime64(3, \\'UTC\\')')` : "now64(3, 'UTC')";
+    columns.push({ name: RESERVED_TIME, type: dateTime64Type(3, 'UTC'), defaultKind: 'DEFAULT', defaultExpr, hidden: true });
   }
   let engine: string;
   let kind: TableKind;
@@ -144,7 +148,10 @@ export async function createView(ctx: InterpreterContext, st: CreateViewStatemen
     if (!st.orReplace) throw new DbError('TABLE_ALREADY_EXISTS', `Table ${database}.${st.view.name} already exists`);
     await dropEntry(ctx, existing);
   }
-  if (st.materialized) throw new DbError('NOT_IMPLEMENTED', 'Materialized views arrive with the streaming issue');
+  if (st.materialized) {
+    await createMaterializedView(ctx, st, database);
+    return noResult();
+  }
   const { QueryPlanner } = await import('../../planner/select-planner.js');
   const node = await new QueryPlanner(ctx.planner).plan(st.query);
   const entry: TableEntry = {
@@ -169,6 +176,7 @@ export async function createView(ctx: InterpreterContext, st: CreateViewStatemen
 }
 
 async function dropEntry(ctx: InterpreterContext, entry: TableEntry): Promise<void> {
+  if (entry.kind === 'materialized_view') await dropMaterializedView(ctx, entry);
   if (entry.temporary) ctx.temporaryTables.delete(entry.name);
   else await ctx.catalog.removeTable(entry.database, entry.name);
   await entry.storage?.drop();
@@ -180,6 +188,8 @@ export async function drop(ctx: InterpreterContext, st: DropStatement): Promise<
       if (st.ifExists) return noResult();
       throw new DbError('UNKNOWN_DATABASE', `Database ${st.target.name} does not exist`);
     }
+    checkNoDependentViews(ctx, [...ctx.catalog.databases.get(st.target.name)!.tables.values()]);
+    for (const t of ctx.catalog.databases.get(st.target.name)!.tables.values()) if (t.kind === 'materialized_view') await dropMaterializedView(ctx, t);
     const tables = await ctx.catalog.dropDatabase(st.target.name);
     for (const t of tables) await t.storage?.drop();
     if (ctx.currentDatabase === st.target.name) ctx.setDatabase('default');
@@ -199,6 +209,7 @@ export async function drop(ctx: InterpreterContext, st: DropStatement): Promise<
     if (!db) throw new DbError('UNKNOWN_DATABASE', `Database ${database} does not exist`);
     throw new DbError('UNKNOWN_TABLE', `Table ${database}.${st.target.name} does not exist`);
   }
+  checkNoDependentViews(ctx, [entry]);
   await dropEntry(ctx, entry);
   return noResult();
 }
