@@ -32,25 +32,25 @@ export async function startStreamingQuery(port, sql, onBlock) {
   c.socket.write(queryPacket(sql, rev));
   const loop = async () => {
     for (;;) {
-      const code = await c.input.parse((r) => r.varuint());
+      const code = await c.input.parse((/** @type {any} */ r) => r.varuint());
       if (code === 5) return;
       if (code === 1 || code === 7 || code === 8 || code === 10 || code === 14) {
-        await c.input.parse((r) => r.string());
+        await c.input.parse((/** @type {any} */ r) => r.string());
         const b = await readBlock(c.input, false, { revision: rev, maxBlockBytes: 2 ** 31 - 1 });
         const at = nowMs();
         if (code !== 1) continue;
         if (b.rows) onBlock(/** @type {DecodedBlock} */ (/** @type {unknown} */ (b)), at);
         else if (b.header.length) gotHeader(b.header.map((/** @type {{ name: string }} */ h) => h.name));
       } else if (code === 3) {
-        await c.input.parse((r) => {
+        await c.input.parse((/** @type {any} */ r) => {
           for (let i = 0; i < 3; i++) r.varuint();
           if (rev >= 54420) (r.varuint(), r.varuint());
           if (rev >= 54460) r.varuint();
         });
       } else if (code === 6) {
-        await c.input.parse((r) => (r.varuint(), r.varuint(), r.varuint(), r.u8(), r.varuint(), r.u8()));
+        await c.input.parse((/** @type {any} */ r) => (r.varuint(), r.varuint(), r.varuint(), r.u8(), r.varuint(), r.u8()));
       } else if (code === 2) {
-        const message = await c.input.parse((r) => (r.i32(), r.string(), r.string()));
+        const message = await c.input.parse((/** @type {any} */ r) => (r.i32(), r.string(), r.string()));
         throw new Error(message);
       } else throw new Error(`unexpected packet ${code}`);
     }

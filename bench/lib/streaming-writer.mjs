@@ -7,6 +7,7 @@
 // the wall clock. It records each batch's first id, size, largest ts, send time and acknowledgement time (on the
 // `nowMs()` clock of streaming-client.mjs) and the number of rows per `windowMs` window of `ts`.
 import http from 'node:http';
+import { endianness } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -37,6 +38,7 @@ if (!isMainThread && parentPort) {
 
 /** @param {WriterOptions} o @returns {Promise<WriterResult>} */
 async function write(o) {
+  if (endianness() !== 'LE') throw new Error('the writer fills RowBinary through typed arrays: a little-endian machine is needed');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const path = `/?query=${encodeURIComponent(`INSERT INTO ${o.table} (id, k, v, ts) FORMAT RowBinary`)}`;
   const u = new URL(o.url);
@@ -61,7 +63,8 @@ async function write(o) {
   const ackedAt = new Float64Array(maxBatches);
   /** @type {Map<number, number>} */
   const windowRows = new Map();
-  let buf = Buffer.alloc(24 * 1024);
+  let u32 = new Uint32Array(0);
+  let f64 = new Float64Array(0);
   let batches = 0;
   let sent = 0;
   let insertMsMax = 0;
@@ -74,21 +77,24 @@ async function write(o) {
     const due = Math.min(cap, Math.floor((o.rate * (now - t0)) / 1000));
     const n = due - sent;
     if (n > 0) {
-      if (buf.length < n * 24) buf = Buffer.alloc(n * 24 * 2);
+      if (u32.length < n * 6) {
+        const ab = new ArrayBuffer(n * 24 * 2);
+        u32 = new Uint32Array(ab);
+        f64 = new Float64Array(ab);
+      }
       const tsNow = Math.max(lastTs, Math.floor(now));
-      let p = 0;
       let w = -1;
       let wRows = 0;
+      // Row j: u32[6j] id, u32[6j + 1] k, f64[3j + 1] v, u32[6j + 4 .. 6j + 5] ts (little-endian Int64).
       for (let j = 0; j < n; j++) {
         const id = sent + j;
         const ts = lastTs + Math.floor(((tsNow - lastTs) * (j + 1)) / n);
-        buf.writeUInt32LE(id, p);
-        buf.writeUInt32LE(id % o.keys, p + 4);
-        buf.writeDoubleLE((id % 1000) / 10, p + 8);
-        buf.writeUInt32LE(ts % 4294967296, p + 16);
-        buf.writeUInt32LE(Math.floor(ts / 4294967296), p + 20);
-        p += 24;
-        const win = Math.floor(ts / o.windowMs) * o.windowMs;
+        u32[6 * j] = id;
+        u32[6 * j + 1] = id % o.keys;
+        f64[3 * j + 1] = (id % 1000) / 10;
+        u32[6 * j + 4] = ts % 4294967296;
+        u32[6 * j + 5] = Math.floor(ts / 4294967296);
+        const win = ts - (ts % o.windowMs);
         if (win !== w) {
           if (wRows) windowRows.set(w, (windowRows.get(w) ?? 0) + wRows);
           w = win;
@@ -102,7 +108,7 @@ async function write(o) {
       rowsOf[batches] = n;
       maxTs[batches] = tsNow;
       sentAt[batches] = nowMs();
-      await post(buf.subarray(0, p));
+      await post(Buffer.from(u32.buffer, 0, n * 24));
       ackedAt[batches] = nowMs();
       insertMsMax = Math.max(insertMsMax, ackedAt[batches] - sentAt[batches]);
       batches++;

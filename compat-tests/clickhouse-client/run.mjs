@@ -758,6 +758,31 @@ check('streaming/clickhouse-client-disconnect', async () => {
   }
 });
 
+check('streaming/clickhouse-client-interactive-cancel', async () => {
+  // A streaming query in the terminal (its own tmux session): counts appear as rows are
+  // inserted; Ctrl+C sends Cancel and the prompt comes back
+  const stream = await newStream('stream_tty');
+  const s = new TmuxClient(port, 'stream');
+  s.start();
+  try {
+    await s.waitFor((t) => /:\) ?$/.test(t), 'the first prompt', 30000);
+    const mark = s.mark();
+    s.type(`SELECT count() FROM ${stream}`);
+    s.keys('Enter');
+    const counts = () => [...s.capture().slice(mark).matchAll(/^│ +(\d+) │$/gm)].map((m) => Number(m[1]));
+    const lat = await followInserts({ url: serverUrl, stream, counts, emitMs: 2000, abort: () => (s.exited() ? 'the client exited' : null) });
+    console.log(`      clickhouse-client (interactive): INSERT acknowledged → count shown in ${lat.join(' / ')} ms (2 s emit period)`);
+    s.keys('C-c');
+    const out = await s.waitPrompt(mark, 20000);
+    assert(/Query was cancelled\./.test(out), `no "Query was cancelled.":\n${paneTail(out)}`);
+    await waitUntil(async () => (await runningQueries(serverUrl, `%FROM ${stream}%`)).length === 0, { timeoutMs: 10000, what: 'the cancelled query to leave system.processes' });
+    const after = await s.query("SELECT 'after' AS x");
+    assert(/│ after │/.test(after), `no answer after the cancel:\n${paneTail(after)}`);
+  } finally {
+    s.stop();
+  }
+});
+
 check('streaming/curl-no-buffer', async () => {
   const stream = await newStream('stream_curl');
   const p = followProcess('curl', ['-sS', '--no-buffer', '--data-binary', `SELECT count() FROM ${stream} EMIT PERIODIC 100ms`, `${serverUrl}/`]);

@@ -208,7 +208,9 @@ class Runner:
     def client(self, timeout=None):
         return Client(host=self.args.host, port=self.args.tcp_port,
                       send_receive_timeout=timeout or self.args.case_timeout,
-                      connect_timeout=5, settings={"max_block_size": 100000})
+                      connect_timeout=5,
+                      # Proton's native port answers in Proton's dialect (predicates are bool).
+                      settings={"max_block_size": 100000, "dialect": "proton"})
 
     def sleep(self, seconds, case=None):
         seconds = float(seconds or 0) * self.scale

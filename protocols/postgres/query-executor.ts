@@ -154,6 +154,9 @@ export class QueryExecutor {
     } catch (e) {
       await this.sendError(e);
       this.skipping = true;
+      // As PostgreSQL does, the error goes out at once: a client that sent Execute + Flush (pg-cursor reading a
+      // streaming query that was just cancelled) waits for it before it sends Sync.
+      await this.conn.flush();
     }
   }
 

@@ -32,6 +32,7 @@ import { streamingFunctions } from './scalar/streaming-functions.js';
 import { randomInType } from '../streaming/random-in-type.js';
 import { count } from './aggregate/count.js';
 import { emitVersion } from '../streaming/emit-version.js';
+import { minMaxKFunctions } from './aggregate/min-max-k.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
 import { pickFunctions } from './aggregate/min-max-any.js';
@@ -92,6 +93,7 @@ const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [
   statisticsFunctions,
   miscAggregateFunctions,
   [emitVersion],
+  minMaxKFunctions,
 ];
 
 let shared: FunctionRegistry | undefined;

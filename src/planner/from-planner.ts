@@ -22,7 +22,7 @@ import { StreamingScan } from '../streaming/stream-scan.js';
 import { parseSeekTo } from '../streaming/seek-to.js';
 import { TimeWindowNode } from '../streaming/time-window-node.js';
 import { intervalMs, isIntervalExpr, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
-import { SessionWindowNode } from '../streaming/session-window.js';
+import { SessionWindowNode, type SessionConditions } from '../streaming/session-window.js';
 import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
 
@@ -209,11 +209,23 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const { time, timeType, rest } = windowTimeArgs(item, cenv, inner.scope);
       if (!rest.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'session(stream, [time_column,] timeout [, max_session_length])');
       const timeoutMs = intervalMs(cenv, inner.scope, rest[0]!, 'The session timeout');
-      const maxMs = rest[1] && isIntervalExpr(rest[1]) ? intervalMs(cenv, inner.scope, rest[1], 'The maximum session length') : timeoutMs * 5;
-      if (rest.slice(rest[1] && isIntervalExpr(rest[1]) ? 2 : 1).length) {
-        throw new DbError('NOT_IMPLEMENTED', 'Session start/end conditions are not supported yet');
+      let i = 1;
+      const maxMs = rest[i] && isIntervalExpr(rest[i]!) ? intervalMs(cenv, inner.scope, rest[i++]!, 'The maximum session length') : timeoutMs * 5;
+      if (maxMs < timeoutMs) throw new DbError('BAD_ARGUMENTS', 'The maximum session length must not be smaller than the session timeout');
+      let conditions: SessionConditions | undefined;
+      const range = rest[i];
+      if (range && range.kind === 'function' && range.name === '__sessionRange') {
+        const [start, end, si, ei] = range.args as [Expr, Expr, Expr, Expr];
+        const flag = (e: Expr): boolean => e.kind === 'literal' && (e.value === true || e.value === 1);
+        conditions = { start: compileExpression(cenv, inner.scope, start), end: compileExpression(cenv, inner.scope, end), startInclusive: flag(si), endInclusive: flag(ei) };
+        i++;
+      } else if (range) {
+        if (!rest[i + 1]) throw new DbError('MISSING_SESSION_KEY', 'session window requires both start and end predictions or none, but only start or end prediction is specified');
+        conditions = { start: compileExpression(cenv, inner.scope, rest[i]!), end: compileExpression(cenv, inner.scope, rest[i + 1]!), startInclusive: true, endInclusive: true };
+        i += 2;
       }
-      const node = new SessionWindowNode(inner.node, time, timeType, toTimeUnits(timeType, timeoutMs), toTimeUnits(timeType, maxMs));
+      if (i !== rest.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'session(stream, [time_column,] timeout [, max_session_length] [, start_condition, end_condition])');
+      const node = new SessionWindowNode(inner.node, time, timeType, toTimeUnits(timeType, timeoutMs), toTimeUnits(timeType, maxMs), conditions);
       const width = inner.node.header.length;
       const columns: ScopeColumn[] = [
         ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),

@@ -4,7 +4,8 @@ import type { AggregateFunction, AggregateFunctionDescriptor, AggregateStates } 
 
 /** The emission counter an `emit_version()` call reads; the streaming aggregation sets it before each emit. */
 export interface EmitVersionFunction extends AggregateFunction {
-  readonly emitVersion: { value: number };
+  /** `perRow`, when set, gives each finalized group its own number (per-substream versions). */
+  readonly emitVersion: { value: number; perRow?: Float64Array };
 }
 
 export function isEmitVersion(fn: AggregateFunction): fn is EmitVersionFunction {
@@ -13,12 +14,14 @@ export function isEmitVersion(fn: AggregateFunction): fn is EmitVersionFunction 
 
 /** Holds no per-group state: every group of one emission shares the emission's number. */
 class EmitVersionStates implements AggregateStates {
-  constructor(private readonly version: { value: number }) {}
+  constructor(private readonly version: { value: number; perRow?: Float64Array }) {}
   resize(): void {}
   add(): void {}
   addAll(): void {}
   mergeFrom(): void {}
   finalize(groups: number): Column {
+    const per = this.version.perRow;
+    if (per) return new NumericColumn(BigUint64Array.from(per.subarray(0, groups), (v) => BigInt(v)));
     return new NumericColumn(new BigUint64Array(groups).fill(BigInt(this.version.value)));
   }
   getState(): unknown {
@@ -43,7 +46,7 @@ export const emitVersion: AggregateFunctionDescriptor = {
   handlesNulls: true,
   nullResultNotNullable: true,
   resolve() {
-    const version = { value: 0 };
+    const version: { value: number; perRow?: Float64Array } = { value: 0 };
     return { returnType: T.UInt64, emitVersion: version, createStates: () => new EmitVersionStates(version) } as EmitVersionFunction;
   },
 };

@@ -13,6 +13,7 @@ import { checkMaterializedViewPlan } from './materialized-view-runner.js';
 import { materializedViewsOf, tablesReadBy, type MaterializedViews } from './materialized-views.js';
 
 const RESERVED_TIME = '_tp_time';
+const READY_TIMEOUT_MS = 30_000;
 
 function views(ctx: InterpreterContext): MaterializedViews {
   const mv = materializedViewsOf(ctx.catalog);
@@ -91,13 +92,17 @@ export async function createMaterializedView(ctx: InterpreterContext, st: Create
   await ctx.catalog.saveTable(entry);
   // Like Proton, CREATE returns once the background query runs (and, from 'latest', once its start is durable).
   const runner = mvs.start(entry);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await runner.ready;
+    // Bounded: a view whose source never reports a position still gets created (it shows in system.materialized_views).
+    await Promise.race([runner.ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, READY_TIMEOUT_MS)))]);
   } catch (e) {
     await mvs.drop(entry);
     await ctx.catalog.removeTable(entry.database, entry.name);
     await entry.storage?.drop();
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -81,6 +81,8 @@ export class MaterializedViewRunner {
   /** The sequence number of the last persisted checkpoint (-1: none). */
   checkpointSn = -1;
   lastCheckpointMs = 0;
+  /** Size of the last checkpoint written. */
+  checkpointBytes = 0;
   /** The source position of the running query's state (-1 until known). */
   processedSn = -1;
   readonly ready: Promise<void>;
@@ -95,6 +97,7 @@ export class MaterializedViewRunner {
   private isReady = false;
   private persisting: Promise<void> = Promise.resolve();
   private persistBusy = false;
+  private nextCheckpointAfterMs = 0;
   // Per run:
   private run: RunState | undefined;
 
@@ -239,18 +242,25 @@ export class MaterializedViewRunner {
     const rs = this.run;
     if (!rs || this.persistBusy || this.stopped || rs !== this.run) return;
     if (rs.progress === rs.checkpointedProgress && this.isReady) return;
+    // A large state makes checkpoints expensive: spend at most about a fifth of the time on them.
+    if (this.isReady && Date.now() < this.nextCheckpointAfterMs) return;
+    const started = performance.now();
     const cp = this.snapshot(rs);
     if (!cp) return;
     rs.checkpointedProgress = rs.progress;
-    this.persist(cp);
+    this.persist(cp, started);
   }
 
-  private persist(cp: MaterializedViewCheckpoint): void {
+  private persist(cp: MaterializedViewCheckpoint, started = performance.now()): void {
     const keyTypes = this.run?.aggregate?.keys.map((k) => k.type) ?? [];
     this.persistBusy = true;
     this.persisting = (async () => {
       try {
-        await this.store.save(encodeCheckpoint(cp, keyTypes));
+        const bytes = encodeCheckpoint(cp, keyTypes);
+        const cpuMs = performance.now() - started;
+        await this.store.save(bytes);
+        this.nextCheckpointAfterMs = Date.now() + cpuMs * 4;
+        this.checkpointBytes = bytes.length;
         this.checkpoints++;
         this.checkpointSn = cp.sources[0]?.sn ?? -1;
         this.lastCheckpointMs = cp.timeMs;
@@ -261,6 +271,10 @@ export class MaterializedViewRunner {
         this.lastErrorCode = err.code;
         this.lastErrorTimeMs = Date.now();
         this.errorCount++;
+        if (!this.isReady) {
+          this.isReady = true;
+          this.rejectReady(err);
+        }
       } finally {
         this.persistBusy = false;
       }
@@ -361,9 +375,8 @@ class RunState {
     this.lastReported = sn;
     if (!this.seenFirst) {
       this.seenFirst = true;
-      if (this.resumedAt !== undefined && sn !== this.resumedAt) {
-        throw new DbError('LOGICAL_ERROR', `Cannot resume after sequence number ${this.resumedAt}: the stream's log now starts later`);
-      }
+      // Resumed at a position the log no longer starts at, with no rows before this report: the events in
+      // between are gone from the stream altogether (TRUNCATE), so there is nothing to count twice.
       // Blockless, and every block handed over before it has been handled: it covers the state.
       this.consistentSn = sn;
       this.valid = true;

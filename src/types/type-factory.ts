@@ -56,6 +56,7 @@ const SIMPLE_ALIASES: Record<string, DataType> = {
   smallint: T.Int16,
   int2: T.Int16,
   int: T.Int32,
+  uint: T.UInt32, // Proton
   integer: T.Int32,
   int4: T.Int32,
   mediumint: T.Int32,

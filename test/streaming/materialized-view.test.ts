@@ -193,8 +193,13 @@ describe('materialized views', () => {
       const blocked = await errorOf(s, 'DROP STREAM base');
       expect(blocked.code).toBe('630');
       expect(blocked.body).toContain('default.dep');
+      // A view over a view reads what the first one emits.
+      await s.query('CREATE MATERIALIZED VIEW chained AS SELECT x, n * 10 AS n10 FROM dep');
       await s.query('INSERT INTO base (x) VALUES (1)');
       await until(s, 'SELECT x, n FROM table(dep)', [['1', '1']], 'an emission');
+      await until(s, 'SELECT x, n10 FROM table(chained)', [['1', '10']], 'the chained view');
+      expect((await errorOf(s, 'DROP VIEW dep')).code).toBe('630');
+      await s.query('DROP VIEW chained');
       await waitFor(() => existsSync(path.join(s.dataDir, 'checkpoints', uuid, 'checkpoint.bin')), 10_000, 'a checkpoint file');
       await s.query('DROP VIEW dep');
       expect(await rows(s, "SELECT count() FROM system.materialized_views WHERE name = 'dep'")).toEqual([['0']]);

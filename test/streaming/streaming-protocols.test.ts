@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import mysql from 'mysql2';
 import { formatValueText } from '../../src/types/text-conversion.js';
 import type { Block } from '../../src/core/block.js';
@@ -388,6 +389,34 @@ describe('Postgres wire', () => {
       expect(err?.detail).toContain('Code: 394');
       // The connection stays usable.
       expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('pg-cursor (extended protocol, Execute with a row limit) reads each new count as it comes', async () => {
+    const s = await newStream();
+    const client = new pg.Client({ host: '127.0.0.1', port: server.server.ports.postgres, user: 'default', database: 'default' });
+    await client.connect();
+    const cursor = client.query(new Cursor<Record<string, string>>(`SELECT count() AS n FROM ${s} WHERE x >= $1 EMIT PERIODIC 100ms`, [0]));
+    const log = new CountLog();
+    const reading = (async (): Promise<unknown> => {
+      try {
+        for (;;) {
+          const rows = await cursor.read(1);
+          if (rows.length === 0) return 'ended';
+          log.push(Number(rows[0]!['n']));
+        }
+      } catch (e) {
+        return e;
+      }
+    })();
+    try {
+      await followInserts(s, log, 'Postgres (pg-cursor)');
+      const [id] = await running(`%FROM ${s} WHERE%`);
+      await server.query(`KILL QUERY WHERE query_id = '${id}'`);
+      expect((await reading) as { code?: string }).toMatchObject({ code: '57014' });
+      await waitFor(async () => (await running(`%FROM ${s} WHERE%`)).length === 0, () => 'the killed query to leave system.processes');
     } finally {
       await client.end();
     }

@@ -436,4 +436,6 @@ export const dateFormatFunctions: ScalarFunction[] = [
     bestEffortFunction(`parseDateTime64BestEffort${v}`, v, true, false),
     bestEffortFunction(`parseDateTime64BestEffortUS${v}`, v, true, true),
   ]),
+  // Proton's to_time is its name for parseDateTime64BestEffortUSOrZero.
+  bestEffortFunction('to_time', 'OrZero', true, true),
 ];

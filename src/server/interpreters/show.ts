@@ -29,7 +29,8 @@ export function showAsQuery(ctx: InterpreterContext, st: ShowStatement): string 
       const db = st.from?.name ?? ctx.currentDatabase;
       ctx.catalog.database(db);
       const engineFilter =
-        st.what === 'STREAMS' ? " AND engine IN ('Stream', 'Random')" : st.what === 'VIEWS' ? " AND engine IN ('View', 'MaterializedView')" : st.what === 'DICTIONARIES' ? ' AND 0' : '';
+        // Proton's SHOW STREAMS is its SHOW TABLES: every stream, view and table of the database.
+        st.what === 'STREAMS' ? '' : st.what === 'VIEWS' ? " AND engine IN ('View', 'MaterializedView')" : st.what === 'DICTIONARIES' ? ' AND 0' : '';
       return `SELECT name FROM system.tables WHERE database = ${quoteString(db)}${engineFilter}${likeClause(st, 'name')} ORDER BY name${limit}`;
     }
     case 'PROCESSLIST':
