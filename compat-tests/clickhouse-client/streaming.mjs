@@ -81,7 +81,7 @@ export async function followInserts(o) {
     if (Date.now() > warmDeadline) throw new Error(`no count was printed after INSERTs for ${Math.round(4 * perInsertMs / 1000)} s`);
     await insert(1);
     try {
-      await waitUntil(() => last() !== undefined, { timeoutMs: o.emitMs + 1000, intervalMs: 10, what: 'a first count', abort: o.abort });
+      await waitUntil(() => last() !== undefined, { timeoutMs: o.emitMs + 3000, intervalMs: 10, what: 'a first count', abort: o.abort });
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('gave up')) throw err;
     }

@@ -51,4 +51,56 @@ check "mysql_native_password user" "alice" -ualice -psecret -e 'SELECT currentUs
 check "caching_sha2_password user (SHA-256 only, AuthSwitchRequest)" "bob" -ubob -phunter2 -e 'SELECT currentUser()'
 check "caching_sha2_password as the client's default plugin" "alice" -ualice -psecret --default-auth=caching_sha2_password -e 'SELECT currentUser()'
 check "wrong password of a SHA-256 user" "ERROR 1045 (28000)" -ubob -phunter3 -e 'SELECT 1'
+
+# A streaming query read with --quick (rows as they arrive; stdbuf makes the client's stdout line-buffered):
+# each INSERT's new count must be printed before the next INSERT is sent; KILL QUERY ends it with ERROR 1317.
+stream_check() {
+  local name="mysql-cli: --quick prints a streaming count as INSERTs arrive; KILL QUERY ends it with 1317"
+  local out err stream="$db.cli_stream" expected last fail="" lat=() t0 deadline pid id
+  out="$(mktemp)"; err="$(mktemp)"
+  m -e "CREATE STREAM $stream (x Int32)" >/dev/null
+  stdbuf -oL mysql -h127.0.0.1 -P"$port" -udefault --quick --batch --skip-column-names \
+    -e "SELECT count() FROM $stream EMIT PERIODIC 100ms" >"$out" 2>"$err" &
+  pid=$!
+  now_ms() { date +%s%3N; }
+  last_count() { grep -E '^[0-9]+$' "$out" | tail -1; }
+  # the client cannot see when its query subscribed: one row at a time until a count is printed
+  deadline=$(( $(now_ms) + 30000 ))
+  while [ -z "$(last_count)" ] && [ -z "$fail" ]; do
+    [ "$(now_ms)" -gt "$deadline" ] && fail="no count printed after INSERTs for 30 s"
+    kill -0 "$pid" 2>/dev/null || fail="the client exited: $(cat "$err")"
+    m -e "INSERT INTO $stream (x) VALUES (1)" >/dev/null
+    t0=$(( $(now_ms) + 3000 ))
+    while [ -z "$(last_count)" ] && [ "$(now_ms)" -lt "$t0" ]; do sleep 0.01; done
+  done
+  expected="$(last_count)"
+  for i in 1 2 3; do
+    [ -n "$fail" ] && break
+    m -e "INSERT INTO $stream (x) SELECT number FROM numbers($((i * 10)))" >/dev/null
+    t0=$(now_ms)
+    expected=$((expected + i * 10))
+    deadline=$((t0 + 5000))
+    while [ "$(last_count)" != "$expected" ]; do
+      if [ "$(now_ms)" -gt "$deadline" ]; then fail="count $expected not printed before the next INSERT (last: $(last_count))"; break; fi
+      sleep 0.005
+    done
+    lat+=("$(( $(now_ms) - t0 ))")
+  done
+  if [ -z "$fail" ]; then
+    echo "      mysql --quick: INSERT acknowledged -> count printed in ${lat[0]} / ${lat[1]} / ${lat[2]} ms"
+    id="$(m -N -e 'SHOW PROCESSLIST' | grep -F "FROM $stream EMIT" | cut -f1 | head -1)"
+    if [ -z "$id" ]; then fail="the query is not in SHOW PROCESSLIST"; else m -e "KILL QUERY $id" >/dev/null; fi
+    deadline=$(( $(now_ms) + 10000 ))
+    while [ -z "$fail" ] && kill -0 "$pid" 2>/dev/null; do
+      [ "$(now_ms)" -gt "$deadline" ] && fail="the client did not end after KILL QUERY $id"
+      sleep 0.01
+    done
+    [ -z "$fail" ] && ! grep -q "ERROR 1317" "$err" && fail="no ERROR 1317 after KILL QUERY: $(cat "$err")"
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [ -z "$fail" ]; then echo "PASS  $name"; else echo "FAIL  $name"; echo "      $fail"; fi
+  rm -f "$out" "$err"
+}
+stream_check
+
 check "DROP DATABASE" "" -e "DROP DATABASE $db"

@@ -200,7 +200,7 @@ def main():
                     assert time.monotonic() < deadline, "no count arrived after INSERTs for 30 s"
                     acur.execute("INSERT INTO %s (x) VALUES (1)" % stream)
                     start = time.monotonic()
-                    while not counts and time.monotonic() - start < 1.1:
+                    while not counts and time.monotonic() - start < 3:
                         time.sleep(0.005)
                 expected = counts[-1]
                 latencies = []

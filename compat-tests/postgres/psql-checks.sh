@@ -66,4 +66,53 @@ else
 fi
 check 'the server still answers after the cancel' '^42$' q -A -t -c 'SELECT 42'
 
+# A streaming query with FETCH_COUNT=1 (psql reads it through a cursor, FETCH FORWARD 1 at a time): each INSERT's
+# new count must be printed before the next INSERT is sent; SIGINT (psql's CancelRequest) then ends it.
+psql_stream_check() {
+  local name="FETCH_COUNT=1 prints a streaming count as INSERTs arrive; Ctrl+C cancels it"
+  local out stream="psql_stream_$$" expected fail="" lat=() t0 deadline pid
+  out="$(mktemp)"
+  q -c "CREATE STREAM $stream (x int32)" >/dev/null 2>&1
+  psql -X -t -v FETCH_COUNT=1 -c "SELECT count() FROM $stream EMIT PERIODIC 100ms" >"$out" 2>&1 &
+  pid=$!
+  now_ms() { date +%s%3N; }
+  last_count() { grep -oE '^ *[0-9]+$' "$out" | tail -1 | tr -d ' '; }
+  # the client cannot see when its query subscribed: one row at a time until a count is printed
+  deadline=$(( $(now_ms) + 30000 ))
+  while [ -z "$(last_count)" ] && [ -z "$fail" ]; do
+    [ "$(now_ms)" -gt "$deadline" ] && fail="no count printed after INSERTs for 30 s: $(head -c 300 "$out")"
+    kill -0 "$pid" 2>/dev/null || fail="psql exited: $(head -c 300 "$out")"
+    q -c "INSERT INTO $stream (x) VALUES (1)" >/dev/null 2>&1
+    t0=$(( $(now_ms) + 3000 ))
+    while [ -z "$(last_count)" ] && [ "$(now_ms)" -lt "$t0" ]; do sleep 0.01; done
+  done
+  expected="$(last_count)"
+  for i in 1 2 3; do
+    [ -n "$fail" ] && break
+    q -c "INSERT INTO $stream (x) SELECT number FROM numbers($((i * 10)))" >/dev/null 2>&1
+    t0=$(now_ms)
+    expected=$((expected + i * 10))
+    deadline=$((t0 + 5000))
+    while [ "$(last_count)" != "$expected" ]; do
+      if [ "$(now_ms)" -gt "$deadline" ]; then fail="count $expected not printed before the next INSERT (last: $(last_count))"; break; fi
+      sleep 0.005
+    done
+    lat+=("$(( $(now_ms) - t0 ))")
+  done
+  if [ -z "$fail" ]; then
+    echo "      psql FETCH_COUNT=1: INSERT acknowledged -> count printed in ${lat[0]} / ${lat[1]} / ${lat[2]} ms"
+    kill -INT "$pid"
+    deadline=$(( $(now_ms) + 10000 ))
+    while [ -z "$fail" ] && kill -0 "$pid" 2>/dev/null; do
+      [ "$(now_ms)" -gt "$deadline" ] && fail="psql did not end after SIGINT"
+      sleep 0.01
+    done
+    [ -z "$fail" ] && ! grep -qi "cancel" "$out" && fail="no cancel message: $(tail -c 300 "$out")"
+  fi
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [ -z "$fail" ]; then passed=$((passed + 1)); echo "ok    $name"; else failed=$((failed + 1)); echo "FAIL  $name: $fail"; fi
+  rm -f "$out"
+}
+psql_stream_check
+
 echo "$passed passed, $failed failed, 0 skipped"

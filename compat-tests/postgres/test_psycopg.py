@@ -148,7 +148,7 @@ def test_streaming_query_rows_arrive_as_inserted(conn):
             assert time.monotonic() < deadline, "no count arrived after INSERTs for 30 s"
             conn.execute(f"INSERT INTO {stream} (x) VALUES (1)")
             start = time.monotonic()
-            while not counts and time.monotonic() - start < 1.1:
+            while not counts and time.monotonic() - start < 3:
                 time.sleep(0.005)
         expected = counts[-1]
         latencies = []

@@ -35,14 +35,21 @@ export function lastParam(request: FastifyRequest, name: string): string | undef
   return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
-/** The request id Proton reports: `x-timeplus-request-id` / `x-proton-request-id` (URL or header), `query_id`, or a new UUID. */
+/**
+ * The request id Proton reports (and uses as the query id): `x-timeplus-request-id`, `x-timeplus-query-id`,
+ * `x-proton-request-id`, `x-proton-query-id` (URL or header, in Proton's order), `query_id`, or a new UUID.
+ */
 export function requestIdOf(request: FastifyRequest): string {
   const h = (n: string): string | undefined => {
     const v = request.headers[n];
     return Array.isArray(v) ? v[0] : v;
   };
-  return lastParam(request, 'x-timeplus-request-id') ?? lastParam(request, 'x-proton-request-id') ?? lastParam(request, 'query_id')
-    ?? h('x-timeplus-request-id') ?? h('x-proton-request-id') ?? randomUUID();
+  const names = ['x-timeplus-request-id', 'x-timeplus-query-id', 'x-proton-request-id', 'x-proton-query-id'];
+  for (const n of names) {
+    const v = lastParam(request, n) ?? h(n);
+    if (v) return v;
+  }
+  return lastParam(request, 'query_id') ?? randomUUID();
 }
 
 /**

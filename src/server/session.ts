@@ -151,6 +151,9 @@ export class SessionImpl implements Session {
 
   private mergedSettings(perQuery?: ReadonlyMap<string, string>, inQuery?: Record<string, unknown>): Map<string, string> {
     const m = new Map(this.sessionSettings);
+    // Postgres and MySQL clients (psql, BI tools, ORMs) buffer whole result sets: stream reads are historical
+    // there unless the session asks for query_mode = 'streaming'. Native, HTTP and REST stream.
+    if (!m.has('query_mode') && (this.client.interface === 'postgres' || this.client.interface === 'mysql')) m.set('query_mode', 'table');
     for (const [k, v] of perQuery ?? []) m.set(k, v);
     for (const [k, v] of Object.entries(inQuery ?? {})) {
       checkSetting(k);

@@ -166,7 +166,7 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
     const windows = new Map<number, GroupTable>();
     for (const w0 of this.restoreFrom?.windows ?? []) {
-      const t = new GroupTable(this.keys, this.aggregates);
+      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate);
       t.restore(w0.table);
       windows.set(w0.end, t);
     }
@@ -212,11 +212,22 @@ export class StreamingAggregateNode implements PlanNode {
         }
         if (got === undefined) break;
         lastEvent = Date.now();
-        this.addToWindows(got, w, windows, ctx);
+        const touched = this.addToWindows(got, w, windows, ctx);
         this.onInput?.();
         const wm = w.clock.watermark;
         const closing: number[] = [];
         for (const end of windows.keys()) if (end <= wm) closing.push(end);
+        if (this.emit.onUpdate) {
+          // EMIT ON UPDATE: the groups this block changed, in every window it touched; a window closing
+          // later is not emitted again.
+          this.stampVersion();
+          const parts = [...touched].sort((a, b) => a - b).map((end) => this.applyHaving(windows.get(end)!.finalizeChanged(this.header), ctx));
+          this.emitVersion++;
+          for (const end of closing) windows.delete(end);
+          const out = parts.length === 1 ? parts[0]! : concatBlocks(this.header, parts);
+          if (out.rows) yield* this.emission(out);
+          continue;
+        }
         if (closing.length) {
           const out = emitWindows(closing, true);
           if (out) yield* this.emission(out);
@@ -227,21 +238,24 @@ export class StreamingAggregateNode implements PlanNode {
     }
   }
 
-  private addToWindows(block: Block, w: WindowedOptions, windows: Map<number, GroupTable>, ctx: QueryContext): void {
+  /** Adds the block's rows to their windows' tables; returns the window ends it touched. */
+  private addToWindows(block: Block, w: WindowedOptions, windows: Map<number, GroupTable>, ctx: QueryContext): Set<number> {
     const rows = block.rows;
-    if (!rows) return;
+    const touched = new Set<number>();
+    if (!rows) return touched;
     const ends = eventTimes(block.columns[w.windowEndColumn]!, rows);
     const first = ends[0]!;
     let same = true;
     for (let i = 1; i < rows; i++) if (ends[i] !== first) (same = false);
     const tableFor = (end: number): GroupTable => {
+      touched.add(end);
       let t = windows.get(end);
-      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates)));
+      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate)));
       return t;
     };
     if (same) {
       tableFor(first).add(block, ctx.fn);
-      return;
+      return touched;
     }
     const byEnd = new Map<number, number[]>();
     for (let i = 0; i < rows; i++) {
@@ -255,5 +269,6 @@ export class StreamingAggregateNode implements PlanNode {
       for (const i of list) mask[i] = 1;
       tableFor(end).add(block.filter(mask, list.length), ctx.fn);
     }
+    return touched;
   }
 }

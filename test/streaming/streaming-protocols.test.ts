@@ -71,7 +71,8 @@ async function warmUp(stream: string, log: CountLog): Promise<number> {
   while (log.last === undefined) {
     if (Date.now() > end) throw new Error('no count arrived from the streaming query');
     await insert(stream, 1);
-    const until = Date.now() + 1000;
+    // Long enough that a count still on its way is never mistaken for a missed INSERT.
+    const until = Date.now() + 3000;
     while (log.last === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
   }
   return log.last;
