@@ -20,9 +20,7 @@ import type { Value } from '../columns/values.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { parseSeekTo } from '../streaming/seek-to.js';
-import { TimeWindowNode } from '../streaming/time-window-node.js';
-import { intervalMs, isIntervalExpr, toTimeUnits, windowSourceItem, windowTimeArgs } from '../streaming/window-table-functions.js';
-import { SessionWindowNode, type SessionConditions } from '../streaming/session-window.js';
+import { planWindowTableFunction, windowScope, windowSourceItem } from '../streaming/window-table-functions.js';
 import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
 
@@ -178,60 +176,18 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       return planTable(ref, env, ctes, planQuery, true);
     }
     case 'tumble':
-    case 'hop': {
+    case 'hop':
+    case 'session': {
       const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
       const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
-      const { time, timeType, rest } = windowTimeArgs(item, cenv, inner.scope);
-      const want = name === 'tumble' ? 1 : 2;
-      if (rest.length < want || rest.length > want + 1) {
-        throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', name === 'tumble' ? 'tumble(stream, [time_column,] window_size [, timezone])' : 'hop(stream, [time_column,] hop_interval, window_size [, timezone])');
-      }
-      const size = toTimeUnits(timeType, intervalMs(cenv, inner.scope, rest[want - 1]!, 'The window size'));
-      const step = name === 'hop' ? toTimeUnits(timeType, intervalMs(cenv, inner.scope, rest[0]!, 'The hop interval')) : size;
-      if (step > size) throw new DbError('BAD_ARGUMENTS', 'The hop interval must not be larger than the window size');
-      const node = new TimeWindowNode(inner.node, name, time, timeType, size, step);
-      const width = inner.node.header.length;
-      const columns: ScopeColumn[] = [
-        ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
-        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers, onUse: () => (node.windowReferenced = true) })),
-      ];
-      return { node, scope: new Scope(columns) };
+      const node = planWindowTableFunction(item, inner.node, inner.scope, cenv);
+      return { node, scope: windowScope(node, inner.scope, item.alias) };
     }
     case 'dedup': {
       const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
       const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
       const node = planDedup(inner.node, inner.scope, item.args.slice(1), cenv);
       return { node, scope: inner.scope };
-    }
-    case 'session': {
-      const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
-      const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
-      const { time, timeType, rest } = windowTimeArgs(item, cenv, inner.scope);
-      if (!rest.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'session(stream, [time_column,] timeout [, max_session_length])');
-      const timeoutMs = intervalMs(cenv, inner.scope, rest[0]!, 'The session timeout');
-      let i = 1;
-      const maxMs = rest[i] && isIntervalExpr(rest[i]!) ? intervalMs(cenv, inner.scope, rest[i++]!, 'The maximum session length') : timeoutMs * 5;
-      if (maxMs < timeoutMs) throw new DbError('BAD_ARGUMENTS', 'The maximum session length must not be smaller than the session timeout');
-      let conditions: SessionConditions | undefined;
-      const range = rest[i];
-      if (range && range.kind === 'function' && range.name === '__sessionRange') {
-        const [start, end, si, ei] = range.args as [Expr, Expr, Expr, Expr];
-        const flag = (e: Expr): boolean => e.kind === 'literal' && (e.value === true || e.value === 1);
-        conditions = { start: compileExpression(cenv, inner.scope, start), end: compileExpression(cenv, inner.scope, end), startInclusive: flag(si), endInclusive: flag(ei) };
-        i++;
-      } else if (range) {
-        if (!rest[i + 1]) throw new DbError('MISSING_SESSION_KEY', 'session window requires both start and end predictions or none, but only start or end prediction is specified');
-        conditions = { start: compileExpression(cenv, inner.scope, rest[i]!), end: compileExpression(cenv, inner.scope, rest[i + 1]!), startInclusive: true, endInclusive: true };
-        i += 2;
-      }
-      if (i !== rest.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'session(stream, [time_column,] timeout [, max_session_length] [, start_condition, end_condition])');
-      const node = new SessionWindowNode(inner.node, time, timeType, toTimeUnits(timeType, timeoutMs), toTimeUnits(timeType, maxMs), conditions);
-      const width = inner.node.header.length;
-      const columns: ScopeColumn[] = [
-        ...inner.scope.columns.map((c) => (item.alias ? { ...c, qualifiers: [...c.qualifiers, item.alias] } : c)),
-        ...['window_start', 'window_end'].map((n, i) => ({ name: n, shortName: n, type: timeType, index: width + i, qualifiers, onUse: () => (node.windowReferenced = true) })),
-      ];
-      return { node, scope: new Scope(columns) };
     }
     case 'values': {
       const node = valuesTable(env, item);

@@ -9,6 +9,7 @@ import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
 import { exprName } from '../analyzer/column-name.js';
 import { isInteger, removeLowCardinality, type DataType } from '../types/data-type.js';
+import { FIXED_INTERVAL_MS } from './window-table-functions.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../exec/query-context.js';
 
@@ -185,16 +186,6 @@ function valueText(v: Value): string {
 
 // ------------------------------------------------------------------ planning
 
-const INTERVAL_MS: Record<string, number> = {
-  Nanosecond: 1e-6,
-  Microsecond: 1e-3,
-  Millisecond: 1,
-  Second: 1000,
-  Minute: 60_000,
-  Hour: 3_600_000,
-  Day: 86_400_000,
-  Week: 604_800_000,
-};
 
 /**
  * Plans `dedup(source, key1[, key2…][, timeout][, limit])` over an already planned source.
@@ -222,7 +213,7 @@ export function planDedup(input: PlanNode, scope: Scope, args: readonly Expr[], 
   const maybeTimeout = compiled[end - 1]!;
   if (end > 1 && maybeTimeout.constant && removeLowCardinality(maybeTimeout.type).kind === 'Interval') {
     const t = removeLowCardinality(maybeTimeout.type);
-    const per = t.kind === 'Interval' ? INTERVAL_MS[t.unit] : undefined;
+    const per = t.kind === 'Interval' ? FIXED_INTERVAL_MS[t.unit] : undefined;
     if (per === undefined) throw new DbError('BAD_ARGUMENTS', `The timeout of dedup must be an interval of a fixed length such as 10s, got ${maybeTimeout.type.name}: ${usage}`);
     timeoutMs = Number(maybeTimeout.constant.value) * per;
     if (!(timeoutMs > 0)) throw new DbError('BAD_ARGUMENTS', `The timeout of dedup must be positive: ${usage}`);

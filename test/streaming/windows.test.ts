@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Engine } from '../../src/server/engine.js';
-import type { Session } from '../../src/server/session-api.js';
+import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
 import { formatValueText } from '../../src/types/text-conversion.js';
 
 /**
@@ -11,54 +7,29 @@ import { formatValueText } from '../../src/types/text-conversion.js';
  * out by hand in the comments. Each case ends with a far-future sentinel event, whose window closes nothing of
  * interest but proves every earlier emission has arrived (emissions are ordered).
  */
-let dir: string;
-let engine: Engine;
-let writer: Session;
+let h: EngineHarness;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'hadron-windows-'));
-  engine = new Engine({ dataDir: dir, timezone: 'UTC' });
-  await engine.start();
-  writer = engine.openSession({ user: 'default', password: '' }, { interface: 'http' });
+  h = await startEngine('windows');
 });
 
-afterAll(async () => {
-  await engine.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => h.close());
 
-async function exec(sql: string): Promise<void> {
-  const r = await writer.execute({ sql });
-  for await (const _ of r.blocks) {
-    /* drain */
-  }
-}
+const exec = (sql: string): Promise<void> => h.exec(sql);
 
 /** Starts a streaming query; rows arrive in `rows` as they are emitted. */
 async function stream(sql: string): Promise<{ rows: string[][]; stop: () => void; waitFor: (pred: (rows: string[][]) => boolean) => Promise<void> }> {
-  const session = engine.openSession({ user: 'default', password: '' }, { interface: 'http' });
-  const ac = new AbortController();
-  const result = await session.execute({ sql, signal: ac.signal });
   const rows: string[][] = [];
-  let error: unknown;
-  const done = (async () => {
-    try {
-      for await (const b of result.blocks) {
-        for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
-      }
-    } catch (e) {
-      if (!ac.signal.aborted) error = e;
-    }
-  })();
+  const q = await h.start(sql, (b) => {
+    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+  });
   const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!pred(rows)) {
-      if (error) throw error;
-      if (Date.now() > deadline) throw new Error(`timed out; rows so far: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    await until(() => {
+      if (q.error()) throw q.error();
+      return pred(rows);
+    }, `rows; so far: ${JSON.stringify(rows)}`, 10_000);
   };
-  return { rows, stop: () => (ac.abort(), void done), waitFor };
+  return { rows, stop: q.stop, waitFor };
 }
 
 const at = (s: number): string => `'2024-01-01 00:00:${String(Math.floor(s)).padStart(2, '0')}.${String(Math.round((s % 1) * 1000)).padStart(3, '0')}'`;
