@@ -31,6 +31,7 @@ const { values: opts } = parseArgs({
     'window-rates': { type: 'string', default: '100000,250000,500000,750000,1000000,1250000,1500000,2000000,3000000' },
     'window-seconds': { type: 'string', default: '10' },
     'window-interval-ms': { type: 'string', default: '20' },
+    'window-attempts': { type: 'string', default: '3' },
     'key-counts': { type: 'string', default: '1000000,10000000' },
     'rows-per-key': { type: 'string', default: '2' },
     'emit-ms': { type: 'string', default: '2000,20000' },
@@ -480,9 +481,11 @@ const PROFILE_NOTES = [
     'GC is 14 %, the log\'s crc32c 4 %, the committer\'s partition expression 5 %.',
   '- **Latency at 100,000 rows/s** is not CPU-bound (the server uses 0.2–0.3 core): after the acknowledgement a row reaches the client within 3.5–11 ms at p99 across five runs (p50 about 0.3 ms), the spread following the machine\'s load; ' +
     'the INSERT round trip itself (HTTP, then the group-committed fsync: p99 9–52 ms across runs) is most of the "from INSERT sent" figure.',
-  '- **Tumbling windows near 1M events/s** are limited by the single JS thread shared by ingestion (RowBinary parsing, log encoding, crc32c, fsync scheduling, the committer) and the query: once an INSERT takes longer than the writer\'s 20 ms tick, ' +
-    'batches grow (to 100k–260k rows), each is aggregated in one go, and window results trail by that much. Across runs on this shared machine 1M events/s was sustained in 3 of 5 and 1.5M in 1 of 4 (p99 20–80 ms when sustained); ' +
-    'where a step failed, the server got less CPU (0.5–0.6 core) than where the same step passed (0.7–0.9).',
+  '- **Tumbling windows near 1M events/s** are limited by the single JS thread shared by ingestion (RowBinary parsing, log encoding, crc32c, the committer) and the query. The query aggregates each log record in one synchronous step: ' +
+    'in the 1.5M events/s profile the longest uninterrupted stretches inside the windowed aggregation are 286, 124 and 105 ms, during which no INSERT is answered; once an INSERT takes longer than the writer\'s 20 ms tick, ' +
+    'batches grow (to 100k–260k rows), each is again aggregated in one go, and window results trail by that much. Slicing large input blocks (e.g. 16k rows) with a yield to the event loop between slices would bound the stall. ' +
+    'On this shared machine the outcome of a step varies from run to run: over seven runs of this part (some with shorter steps or a single attempt), 1M events/s was sustained in 5 of the 6 that tried it, 1.5M in 2 of 5 and 2M in 2 of 3, ' +
+    'and one run already failed at 500k; where a step failed, the server usually got less CPU (0.4–0.6 core) than where the same step passed (0.7–1.1).',
 ];
 
 // ---------------------------------------------------------------------------------------------- main
@@ -502,13 +505,17 @@ if (parts.has(1) || parts.has(2)) {
     if (parts.has(2)) {
       let step = 0;
       for (const rate of nums(opts['window-rates'])) {
-        let r = await windowRun(s, rate, step++);
-        if (!r.sustained) {
-          // The machine is shared: a burst of load elsewhere can stall one step. Retry it once before stopping.
-          log(`retrying ${rate}/s once`);
-          const again = await windowRun(s, rate, step++);
-          r = { ...again, firstAttempt: { why: r.why, fromAck: r.fromAck, achievedRate: r.achievedRate } };
+        // The machine is shared: a burst of load elsewhere can stall a step. Up to `attempts` tries; the first that
+        // sustains the rate counts, and the stepping stops at a rate none of them sustains.
+        /** @type {any[]} */
+        const tries = [];
+        const attempts = Number(opts['window-attempts']);
+        for (let a = 0; a < attempts; a++) {
+          tries.push(await windowRun(s, rate, step++));
+          if (tries[tries.length - 1].sustained) break;
+          if (a + 1 < attempts) log(`retrying ${rate}/s`);
         }
+        const r = { ...tries[tries.length - 1], attempts: tries.length, failedAttempts: tries.filter((t) => !t.sustained).map((t) => ({ why: t.why, fromAck: t.fromAck, achievedRate: t.achievedRate, serverCpuPerWall: t.serverCpuPerWall, load1: t.load1 })) };
         results.windows.push(r);
         if (!r.sustained) break;
       }
@@ -576,8 +583,8 @@ function writeDoc(res) {
       '`SELECT k, count(), sum(v), window_start FROM tumble(s, ts, 1s) GROUP BY k, window_start` over 1,000 keys (`k = id % 1000`), event time `ts` = the writer\'s clock, ' +
         `the input rate stepped up (${opts['window-seconds']} s each, a fresh stream per step, inserts every ${opts['window-interval-ms']} ms) until the query falls behind. ` +
         'A window closes when the watermark (the largest event time seen) passes its end; its latency is from the acknowledgement (and from the sending) of the INSERT carrying the first event past its end ' +
-        'until the client has its rows. Every window is checked: 1,000 rows whose counts add up to the rows written into it. The first window is left out (warm-up). ' +
-        '"Sustained": every window emitted with the right counts, the writer reached 95 % of the rate, and p99 ≤ 100 ms; a step that fails is run once more before the stepping stops ' +
+        'until the client has its rows. An INSERT of more than max_insert_block_size (1,048,449) rows is appended to the log as several records, each visible to the query as soon as it is written, so when a writer that has fallen behind sends such batches a window can be emitted before the whole INSERT is acknowledged (a negative "after ack"); the "after INSERT sent" figure has no such effect. Every window is checked: 1,000 rows whose counts add up to the rows written into it. The first window is left out (warm-up). ' +
+        `"Sustained": every window emitted with the right counts, the writer reached 95 % of the rate, and p99 ≤ 100 ms; each step gets up to ${opts['window-attempts']} attempts (the first that sustains the rate counts; the figures shown are from the last attempt) and the stepping stops at a rate none of them sustains ` +
         '(with about 9 windows per step, p99 is in effect the worst window). The writer, the client and the server share the 2 cores, so the top steps are bounded by the writer as much as by the server.',
       '',
       '| target rate (events/s) | achieved | rows per INSERT | windows | close → result after ack p50 / p99 | after INSERT sent p50 / p99 | server CPU / wall | load (1 min) | sustained |',
@@ -585,7 +592,7 @@ function writeDoc(res) {
     );
     for (const r of res.windows) {
       L.push(
-        `| ${fmt(r.rate)} | ${fmt(r.achievedRate)} | ${fmt(Math.round(r.rowsPerBatch))} | ${r.windowsEmitted}/${r.windowsClosable}${r.windowsWrong ? ` (${r.windowsWrong} wrong)` : ''} | ${ms(r.fromAck.p50)} / ${ms(r.fromAck.p99)} ms | ${ms(r.fromSend.p50)} / ${ms(r.fromSend.p99)} ms | ${r.serverCpuPerWall} | ${r.load1 ?? '—'} | ${r.sustained ? '✅' : `❌ ${r.why}`}${r.firstAttempt ? ` (second attempt; first: ${r.firstAttempt.why})` : ''} |`,
+        `| ${fmt(r.rate)} | ${fmt(r.achievedRate)} | ${fmt(Math.round(r.rowsPerBatch))} | ${r.windowsEmitted}/${r.windowsClosable}${r.windowsWrong ? ` (${r.windowsWrong} wrong)` : ''} | ${ms(r.fromAck.p50)} / ${ms(r.fromAck.p99)} ms | ${ms(r.fromSend.p50)} / ${ms(r.fromSend.p99)} ms | ${r.serverCpuPerWall} | ${r.load1 ?? '—'} | ${r.sustained ? '✅' : `❌ ${r.why}`}${r.failedAttempts?.length ? ` (${r.failedAttempts.length} of ${r.attempts} attempts failed: ${r.failedAttempts.map((/** @type {any} */ f) => f.why).join('; ')})` : ''} |`,
       );
     }
     L.push('', `Highest sustained rate: **${Number.isFinite(top) ? `${fmt(top)} events/s` : 'none of the steps'}** (goal 1,000,000 events/s: ${top >= 1e6 ? '✅ met' : '❌ not met'}).`, '');

@@ -60,7 +60,7 @@ stream_check() {
   out="$(mktemp)"; err="$(mktemp)"
   m -e "CREATE STREAM $stream (x Int32)" >/dev/null
   stdbuf -oL mysql -h127.0.0.1 -P"$port" -udefault --quick --batch --skip-column-names \
-    -e "SELECT count() FROM $stream EMIT PERIODIC 100ms" >"$out" 2>"$err" &
+    -e "SELECT count() FROM $stream EMIT PERIODIC 100ms SETTINGS query_mode = 'streaming'" >"$out" 2>"$err" &
   pid=$!
   now_ms() { date +%s%3N; }
   last_count() { grep -E '^[0-9]+$' "$out" | tail -1; }

@@ -171,6 +171,9 @@ def main():
         with connect() as admin, admin.cursor() as acur:
             acur.execute("CREATE STREAM %s (x Int32)" % stream)
             reader = connect(cursorclass=pymysql.cursors.SSCursor)
+            with reader.cursor() as cur:
+                # MySQL sessions read streams historically until they ask to stream
+                cur.execute("SET query_mode = 'streaming'")
             counts, times, outcome = [], [], {}
 
             def consume():

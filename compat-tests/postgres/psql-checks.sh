@@ -73,7 +73,8 @@ psql_stream_check() {
   local out stream="psql_stream_$$" expected fail="" lat=() t0 deadline pid
   out="$(mktemp)"
   q -c "CREATE STREAM $stream (x int32)" >/dev/null 2>&1
-  psql -X -t -v FETCH_COUNT=1 -c "SELECT count() FROM $stream EMIT PERIODIC 100ms" >"$out" 2>&1 &
+  # Postgres sessions read streams historically until they ask to stream (SET query_mode)
+  psql -X -t -v FETCH_COUNT=1 -c "SET query_mode = 'streaming'" -c "SELECT count() FROM $stream EMIT PERIODIC 100ms" >"$out" 2>&1 &
   pid=$!
   now_ms() { date +%s%3N; }
   last_count() { grep -oE '^ *[0-9]+$' "$out" | tail -1 | tr -d ' '; }

@@ -131,7 +131,7 @@ def test_streaming_query_rows_arrive_as_inserted(conn):
 
     def consume():
         try:
-            for (n,) in reader.cursor().stream(f"SELECT count() FROM {stream} EMIT PERIODIC 100ms"):
+            for (n,) in reader.cursor().stream(f"SELECT count() FROM {stream} EMIT PERIODIC 100ms SETTINGS query_mode = 'streaming'"):
                 counts.append(int(n))
                 times.append(time.monotonic())
             outcome["end"] = "finished"

@@ -306,6 +306,8 @@ export const ErrorCodes = {
   UNKNOWN_EXCEPTION: 1002,
   /** Proton's: a streaming query or feature that only makes sense on a stream. */
   NOT_A_STREAMING_QUERY: 2503,
+  /** Proton's: RECOVER FROM an unknown query id. */
+  RESOURCE_NOT_FOUND: 2003,
   INVALID_EMIT_POLICY: 2561,
   ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER: 59,
   INVALID_LIMIT_EXPRESSION: 440,

@@ -25,6 +25,7 @@ import { alter, createTable, createView, deleteRows, drop, rename, truncate } fr
 import { insert } from './interpreters/insert.js';
 import { describe, exists, showAsQuery, showCreate } from './interpreters/show.js';
 import { valueToSettingText } from './setting-text.js';
+import { subscriptionsOf } from '../streaming/subscription.js';
 
 const READ_ONLY_KINDS = new Set(['select', 'set_operation', 'show', 'describe', 'exists', 'explain', 'use', 'set']);
 
@@ -88,6 +89,12 @@ export class SessionImpl implements Session {
       const maxSize = settingNumber(this.mergedSettings(request.settings), 'max_query_size', 262144);
       let statement: Statement;
       statement = parseStatement(request.sql);
+      if (statement.kind === 'recover') {
+        // RECOVER FROM 'id' runs the recorded SUBSCRIBE statement again, under the original query id.
+        finish();
+        const re = await subscriptionsOf(this.engine).recoverRequest(statement.queryId, request);
+        return await new SessionImpl(this.engine, this.user, this.client, re.database).execute(re.request);
+      }
       if (statement.kind !== 'insert' && request.sql.length > Math.max(maxSize, 262144) * 1024) {
         throw new DbError('QUERY_IS_TOO_LARGE', `Query is too large (${request.sql.length}). max_query_size = ${maxSize}`);
       }
@@ -240,6 +247,10 @@ export class SessionImpl implements Session {
       case 'select':
       case 'set_operation': {
         const node = await new QueryPlanner(ctx.planner, extras).plan(st);
+        if (st.subscribe) {
+          const sc = { queryId: ctx.query.queryId, sql: ctx.sql, database: ctx.currentDatabase, user: this.user, settings: ctx.settings, request: ctx.request, query: ctx.query };
+          return { header: node.header, hasResultSet: true, blocks: await subscriptionsOf(this.engine).run(sc, node), isStreaming: isUnbounded(node) };
+        }
         return { header: node.header, hasResultSet: true, blocks: node.run(ctx.query), isStreaming: isUnbounded(node) };
       }
       case 'insert':
@@ -320,6 +331,11 @@ export class SessionImpl implements Session {
       }
       case 'create_function':
         throw new DbError('NOT_IMPLEMENTED', 'CREATE FUNCTION is not supported yet');
+      case 'unsubscribe':
+        await subscriptionsOf(this.engine).unsubscribe(st.queryId, (id) => this.engine.queries.cancel(id));
+        return noResult();
+      case 'recover':
+        throw new DbError('LOGICAL_ERROR', 'RECOVER is handled before dispatch');
       case 'system':
         return noResult();
     }

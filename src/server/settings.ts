@@ -50,6 +50,7 @@ export const SETTINGS: readonly SettingDef[] = [
   S('dialect', 'clickhouse', 'String', "'clickhouse' or 'proton': Proton prints predicates as bool (true/false) and type names in lower snake case"),
   S('query_mode', '', 'String', "Proton: 'table' makes stream reads historical; otherwise a stream read is unbounded (streaming)"),
   S('seek_to', '', 'String', "Proton: where a streaming query starts ('earliest', 'latest', a time)"),
+  S('checkpoint_interval', '0', 'UInt64', 'Proton: seconds between the checkpoints of a SUBSCRIBE query (0: 900)'),
   S('enable_positional_arguments', '1', 'Bool', 'GROUP BY / ORDER BY 1 refer to SELECT items'),
   S('union_default_mode', '', 'String', 'Mode of a bare UNION: ALL or DISTINCT'),
   S('allow_experimental_analyzer', '1', 'Bool', 'Compatibility: accepted and ignored'),

@@ -523,6 +523,18 @@ export interface SystemStatement {
   command: string;
 }
 
+/** Proton's `RECOVER FROM 'query_id'`: re-runs a SUBSCRIBE query from its last checkpoint. */
+export interface RecoverStatement {
+  kind: 'recover';
+  queryId: string;
+}
+
+/** Proton's `UNSUBSCRIBE TO 'query_id'`: deletes a SUBSCRIBE query's checkpoint. */
+export interface UnsubscribeStatement {
+  kind: 'unsubscribe';
+  queryId: string;
+}
+
 export type Statement =
   | Query
   | InsertStatement
@@ -543,4 +555,6 @@ export type Statement =
   | KillQueryStatement
   | OptimizeStatement
   | ExplainStatement
+  | RecoverStatement
+  | UnsubscribeStatement
   | SystemStatement;

@@ -202,6 +202,10 @@ export function formatStatement(st: Statement): string {
       if (st.options) s += ' ' + qf.settings(st.options);
       return withFormat(`${s} ${formatStatement(st.statement)}`, st);
     }
+    case 'recover':
+      return `RECOVER FROM ${quoteString(st.queryId)}`;
+    case 'unsubscribe':
+      return `UNSUBSCRIBE TO ${quoteString(st.queryId)}`;
     case 'system':
       return st.command;
   }

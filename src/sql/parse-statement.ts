@@ -12,7 +12,7 @@ import { AdminParser } from './parse-admin.js';
 /** Statements kept as text: access control, transactions, cluster and server administration. */
 const TEXT_STATEMENTS = new Set([
   'SYSTEM', 'BEGIN', 'COMMIT', 'ROLLBACK', 'START', 'CHECK', 'GRANT', 'REVOKE', 'ATTACH', 'DETACH', 'WATCH', 'UNDROP',
-  'BACKUP', 'RESTORE', 'MOVE', 'RECOVER', 'UNSUBSCRIBE',
+  'BACKUP', 'RESTORE', 'MOVE',
 ]);
 /** Objects of CREATE/ALTER/DROP kept as text. */
 const TEXT_OBJECTS = new Set(['USER', 'ROLE', 'ROW', 'POLICY', 'QUOTA', 'SETTINGS', 'PROFILE', 'DICTIONARY', 'FORMAT', 'NAMED']);
@@ -100,6 +100,15 @@ export class StatementParser extends AdminParser {
           return q;
         }
         break;
+      case 'RECOVER':
+        // Proton: RECOVER FROM 'query_id' (a string literal, as Proton's parser requires).
+        this.advance();
+        this.expectKw('FROM');
+        return { kind: 'recover', queryId: this.stringLit() };
+      case 'UNSUBSCRIBE':
+        this.advance();
+        this.expectKw('TO');
+        return { kind: 'unsubscribe', queryId: this.stringLit() };
     }
     if (TEXT_STATEMENTS.has(t.upper)) return this.parseAsText(start);
     this.fail('statement');

@@ -112,8 +112,8 @@ export async function dropMaterializedView(ctx: InterpreterContext, entry: Table
 }
 
 /**
- * Proton refuses to drop a stream that materialized views read or write into (HAVE_DEPENDENT_OBJECTS) unless
- * `enable_dependency_check = false`.
+ * Proton refuses to drop or rename a stream or view that views or materialized views read or write into
+ * (HAVE_DEPENDENT_OBJECTS) unless `enable_dependency_check = false`.
  */
 export function checkNoDependentViews(ctx: InterpreterContext, entries: readonly TableEntry[]): void {
   if (!settingBool(ctx.settings, 'enable_dependency_check', true)) return;
@@ -121,7 +121,10 @@ export function checkNoDependentViews(ctx: InterpreterContext, entries: readonly
   if (!mvs) return;
   const dropping = new Set(entries.map((e) => `${e.database}.${e.name}`));
   for (const e of entries) {
-    const deps = mvs.dependents(e.database, e.name).filter((d) => !dropping.has(`${d.view.database}.${d.view.name}`));
+    // ClickHouse tables keep ClickHouse's behaviour: plain views over them do not block a DROP or RENAME.
+    const deps = mvs
+      .dependents(e.database, e.name)
+      .filter((d) => !dropping.has(`${d.view.database}.${d.view.name}`) && (e.kind !== 'table' || d.view.kind === 'materialized_view'));
     if (deps.length) {
       throw new DbError(
         'HAVE_DEPENDENT_OBJECTS',

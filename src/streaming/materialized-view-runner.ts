@@ -312,7 +312,7 @@ export class MaterializedViewRunner {
 }
 
 /** Positions and flags of one run of the query. */
-class RunState {
+export class RunState {
   /** The source position the state (or, without aggregation, the written output) reflects. */
   consistentSn = -2;
   /** False while the state holds rows without a known position (history read before the first position). */

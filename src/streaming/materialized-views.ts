@@ -125,7 +125,8 @@ export class MaterializedViews {
     const out: MaterializedViewDependency[] = [];
     for (const db of this.catalog.databases.values()) {
       for (const t of db.tables.values()) {
-        if (t.kind !== 'materialized_view' || (t.database === database && t.name === name)) continue;
+        // Views and materialized views depend on what they read; materialized views also on their target.
+        if ((t.kind !== 'materialized_view' && t.kind !== 'view') || (t.database === database && t.name === name)) continue;
         if (t.target && t.target.database === database && t.target.name === name) {
           out.push({ view: t, how: 'target' });
           continue;

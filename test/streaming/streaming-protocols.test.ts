@@ -374,6 +374,9 @@ describe('Postgres wire', () => {
     const s = await newStream();
     const client = new pg.Client({ host: '127.0.0.1', port: server.server.ports.postgres, user: 'default', database: 'default' });
     await client.connect();
+    // Postgres sessions read streams historically (psql and ORMs buffer whole results) until they ask to stream.
+    expect((await client.query(`SELECT count() AS n FROM ${s}`)).rows).toEqual([{ n: '0' }]);
+    await client.query("SET query_mode = 'streaming'");
     const log = new CountLog();
     const q = client.query(new pg.Query(`SELECT count() FROM ${s} EMIT PERIODIC 100ms`));
     const ended = new Promise<Error | undefined>((resolve) => {
@@ -399,7 +402,7 @@ describe('Postgres wire', () => {
     const s = await newStream();
     const client = new pg.Client({ host: '127.0.0.1', port: server.server.ports.postgres, user: 'default', database: 'default' });
     await client.connect();
-    const cursor = client.query(new Cursor<Record<string, string>>(`SELECT count() AS n FROM ${s} WHERE x >= $1 EMIT PERIODIC 100ms`, [0]));
+    const cursor = client.query(new Cursor<Record<string, string>>(`SELECT count() AS n FROM ${s} WHERE x >= $1 EMIT PERIODIC 100ms SETTINGS query_mode = 'streaming'`, [0]));
     const log = new CountLog();
     const reading = (async (): Promise<unknown> => {
       try {
@@ -428,7 +431,7 @@ describe('Postgres wire', () => {
     const port = server.server.ports.postgres!;
     const c = await RawPgClient.connect(port);
     const { pid, secret } = await c.startup();
-    c.write(pgQuery(`SELECT count() FROM ${s} EMIT PERIODIC 100ms`));
+    c.write(pgQuery(`SELECT count() FROM ${s} EMIT PERIODIC 100ms SETTINGS query_mode = 'streaming'`));
     const log = new CountLog();
     const ends: { type: string; body: Buffer }[] = [];
     const reading = pgCounts(c, log, ends);
@@ -446,10 +449,10 @@ describe('Postgres wire', () => {
     expect(ends.map((m) => m.type)).toEqual(['E', 'Z']);
     expect(errorCode(ends[0]!.body)).toBe('57014');
 
-    c.write(pgQuery(`SELECT count() FROM ${s}`));
-    await waitFor(async () => (await running(`%FROM ${s}`)).length === 1, () => 'the second query in system.processes');
+    c.write(pgQuery(`SELECT count() FROM ${s} SETTINGS query_mode = 'streaming'`));
+    await waitFor(async () => (await running(`%FROM ${s} SETTINGS%`)).length === 1, () => 'the second query in system.processes');
     c.close();
-    await waitFor(async () => (await running(`%FROM ${s}`)).length === 0, () => 'the disconnected query to leave system.processes');
+    await waitFor(async () => (await running(`%FROM ${s} SETTINGS%`)).length === 0, () => 'the disconnected query to leave system.processes');
   });
 });
 
@@ -461,6 +464,10 @@ describe('MySQL wire', () => {
     const opts = { host: '127.0.0.1', port: server.server.ports.mysql, user: 'default', password: '', database: 'default' };
     const conn = mysql.createConnection(opts);
     const killer = mysql.createConnection(opts);
+    // MySQL sessions read streams historically (most clients buffer whole results) until they ask to stream.
+    const [before] = await conn.promise().query(`SELECT count() AS c FROM ${s}`);
+    expect(before).toEqual([{ c: 0 }]);
+    await conn.promise().query("SET query_mode = 'streaming'");
     const log = new CountLog();
     const ended = new Promise<(Error & { errno?: number; sqlMessage?: string }) | undefined>((resolve) => {
       conn.query(`SELECT count() AS c FROM ${s} EMIT PERIODIC 100ms`)
@@ -488,18 +495,18 @@ describe('MySQL wire', () => {
     const opts = { host: '127.0.0.1', port: server.server.ports.mysql, user: 'default', password: '', database: 'default' };
     const conn = mysql.createConnection(opts);
     const ended = new Promise<(Error & { errno?: number }) | undefined>((resolve) => {
-      conn.query(`SELECT count() FROM ${s}`).on('error', (e: Error) => resolve(e)).on('end', () => resolve(undefined));
+      conn.query(`SELECT count() FROM ${s} SETTINGS query_mode = 'streaming'`).on('error', (e: Error) => resolve(e)).on('end', () => resolve(undefined));
     });
-    await waitFor(async () => (await running(`%FROM ${s}`)).length === 1, () => 'the query in system.processes');
-    const [id] = await running(`%FROM ${s}`);
+    await waitFor(async () => (await running(`%FROM ${s} SETTINGS%`)).length === 1, () => 'the query in system.processes');
+    const [id] = await running(`%FROM ${s} SETTINGS%`);
     await server.query(`KILL QUERY WHERE query_id = '${id}'`);
     expect((await ended)?.errno).toBe(1317);
 
     const conn2 = mysql.createConnection(opts);
-    conn2.query(`SELECT count() FROM ${s}`).on('error', () => undefined);
-    await waitFor(async () => (await running(`%FROM ${s}`)).length === 1, () => 'the second query in system.processes');
+    conn2.query(`SELECT count() FROM ${s} SETTINGS query_mode = 'streaming'`).on('error', () => undefined);
+    await waitFor(async () => (await running(`%FROM ${s} SETTINGS%`)).length === 1, () => 'the second query in system.processes');
     conn2.destroy();
-    await waitFor(async () => (await running(`%FROM ${s}`)).length === 0, () => 'the disconnected query to leave system.processes');
+    await waitFor(async () => (await running(`%FROM ${s} SETTINGS%`)).length === 0, () => 'the disconnected query to leave system.processes');
     conn.destroy();
   });
 });

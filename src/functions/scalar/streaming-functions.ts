@@ -264,4 +264,29 @@ const earliestTimestamp: ScalarFunction = {
   },
 };
 
-export const streamingFunctions: ScalarFunction[] = [lag, lags, dateDiffWithin, earliestTimestamp];
+/** Proton's `monotonic(start)`: start, start + 1, … across the rows of one query (a stateful counter). */
+const monotonic: ScalarFunction = {
+  name: 'monotonic',
+  caseInsensitive: true,
+  nonDeterministic: true,
+  category: 'Streaming',
+  description: 'An increasing Int64 sequence starting at the constant argument, continuing across the blocks of one query (stateful).',
+  syntax: 'monotonic(start)',
+  resolve(args) {
+    checkArgCount('monotonic', args, 1, 1);
+    const a = args[0]!;
+    if (!isInteger(a.type)) throw new DbError('BAD_ARGUMENTS', `Function monotonic requires integer argumengt but given ${a.type.name}`);
+    if (!a.constant) throw new DbError('BAD_ARGUMENTS', 'Function monotonic requires constant argument');
+    let next = BigInt(a.constant.value as number | bigint);
+    return {
+      returnType: T.Int64,
+      execute(_cols, rows) {
+        const out = new BigInt64Array(rows);
+        for (let i = 0; i < rows; i++) out[i] = next++;
+        return new NumericColumn(out);
+      },
+    };
+  },
+};
+
+export const streamingFunctions: ScalarFunction[] = [lag, lags, dateDiffWithin, earliestTimestamp, monotonic];

@@ -231,6 +231,8 @@ export async function rename(ctx: InterpreterContext, st: RenameStatement): Prom
     const toDb = to.database ?? ctx.currentDatabase;
     const entry = ctx.catalog.requireTable(fromDb, from.name);
     if (ctx.catalog.table(toDb, to.name)) throw new DbError('TABLE_ALREADY_EXISTS', `Table ${toDb}.${to.name} already exists`);
+    // Views name what they read: renaming it would break them (Proton refuses too).
+    checkNoDependentViews(ctx, [entry]);
     const moved: TableEntry = { ...entry, database: toDb, name: to.name, metadataModificationTimeMs: Date.now() };
     await ctx.catalog.saveTable(moved);
     await ctx.catalog.removeTable(fromDb, from.name);

@@ -26,7 +26,14 @@ function targetEntry(ctx: InterpreterContext, st: InsertStatement): TableEntry {
 }
 
 /** The columns an INSERT supplies: the named ones, or every ordinary column (not MATERIALIZED/ALIAS/reserved). */
-function insertHeader(entry: TableEntry, names: readonly string[] | undefined): Header {
+function insertHeader(entry: TableEntry, names: readonly string[] | undefined, except: readonly string[] = []): Header {
+  if (names && names.includes('*')) {
+    // `(* EXCEPT (a, b))` or `(*)`: every insertable column (hidden ones only when named), minus the exceptions.
+    for (const n of except) {
+      if (!entry.columns.some((c) => c.name === n)) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `No such column ${n} in table ${entry.database}.${entry.name}`);
+    }
+    names = [...insertHeader(entry, undefined).map((c) => c.name), ...names.filter((n) => n !== '*')].filter((n) => !except.includes(n));
+  }
   if (!names) {
     return entry.columns
       .filter((c) => !c.hidden && c.defaultKind !== 'MATERIALIZED' && c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL')
@@ -99,7 +106,7 @@ export async function insert(ctx: InterpreterContext, st: InsertStatement): Prom
     throw new DbError('READONLY', 'Cannot execute query in readonly mode');
   }
   const entry = targetEntry(ctx, st);
-  const header = insertHeader(entry, st.columns);
+  const header = insertHeader(entry, st.columns, st.columnsExcept);
   if (st.select) {
     await insertSelect(ctx, entry, header.map((c) => c.name), st.select);
     return noResult();
