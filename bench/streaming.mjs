@@ -81,10 +81,27 @@ async function exec(s, sql, timeoutMs = 600000) {
   return r;
 }
 
+/**
+ * Starts a server, trying again a few times: other engineers rebuild dist/ on this machine, and a start that
+ * lands in the middle of a build fails on half-written modules.
+ * @template T @param {() => Promise<T>} start @returns {Promise<T>}
+ */
+async function withRetries(start) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      log(`server did not start (${String(/** @type {Error} */ (e).message).split('\n')[0]}); retrying in 10 s`);
+      await new Promise((r) => setTimeout(r, 10000));
+    }
+  }
+}
+
 /** @param {number} heapMb */
 async function hadron(heapMb = 0) {
   const nodeArgs = [...(heapMb ? [`--max-old-space-size=${heapMb}`] : []), ...extraNodeArgs];
-  return startHadronServer({ scratch, nodeArgs, logFile: join(scratch, 'streaming-hadron.log') });
+  return withRetries(() => startHadronServer({ scratch, nodeArgs, logFile: join(scratch, 'streaming-hadron.log') }));
 }
 
 /** Resets the kernel's peak-RSS mark (VmHWM) of a process, so that the next peak is this phase's. */
@@ -309,7 +326,7 @@ async function ingest(s, table, keys, rows, stream) {
  */
 async function hadronOn(dataDir, heapMb) {
   const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${heapMb}`, ...extraNodeArgs].filter(Boolean).join(' ');
-  const h = await startHadron({
+  const h = await withRetries(() => startHadron({
     dataDir,
     keepDataDir: true,
     protocols: ['tcp'],
@@ -317,7 +334,7 @@ async function hadronOn(dataDir, heapMb) {
     env: { NODE_OPTIONS: nodeOptions },
     logFile: join(scratch, 'streaming-hadron.log'),
     startTimeoutMs: 120000,
-  });
+  }));
   return { name: 'Hadron', url: h.url, pid: /** @type {number} */ (h.pid), version: '', tcpPort: h.tcpPort, stop: h.stop };
 }
 
@@ -497,6 +514,7 @@ if (opts['report-only']) {
   process.exit(0);
 }
 
+rmSync(join(scratch, 'streaming-hadron.log'), { force: true });
 if (parts.has(1) || parts.has(2)) {
   const s = await hadron(0);
   try {
