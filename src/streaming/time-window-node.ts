@@ -8,6 +8,7 @@ import type { QueryContext } from '../exec/query-context.js';
 import type { DataType } from '../types/data-type.js';
 import { assignHop, tumbleStart } from './window-assign.js';
 import { WatermarkClock } from './watermark.js';
+import { msToTimeValue, timeValueToMs } from './seek-to.js';
 
 export type TimeWindowKind = 'tumble' | 'hop';
 
@@ -19,6 +20,15 @@ export function eventTimes(col: Column, rows: number): Float64Array {
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) out[i] = Number(data[i]);
   return out;
+}
+
+/** The calendar window of `months` months (aligned to 1970-01, UTC) holding time value `t` of `type`. */
+function calendarWindow(type: DataType, t: number, months: number): [number, number] {
+  const d = new Date(timeValueToMs(type, t));
+  const index = d.getUTCFullYear() * 12 + d.getUTCMonth() - 1970 * 12;
+  const first = Math.floor(index / months) * months + 1970 * 12;
+  const at = (m: number): number => msToTimeValue(type, Date.UTC(Math.floor(m / 12), m % 12, 1));
+  return [at(first), at(first + months)];
 }
 
 /** A column of time values of `type` (same physical layout as the time column). */
@@ -50,13 +60,15 @@ export class TimeWindowNode implements PlanNode {
     /** Window size and hop step in the time column's unit. */
     readonly size: number,
     readonly step: number,
+    /** Calendar tumble windows (month, quarter, year): the window length in months, aligned to 1970-01 in UTC. */
+    readonly months?: number,
   ) {
     this.children = [input];
     this.header = [...input.header, { name: 'window_start', type: timeType }, { name: 'window_end', type: timeType }];
   }
 
   describe(): string {
-    return `${this.kind === 'tumble' ? 'TumbleWindow' : 'HopWindow'} (${this.time.name}, size ${this.size}${this.kind === 'hop' ? `, step ${this.step}` : ''})`;
+    return `${this.kind === 'tumble' ? 'TumbleWindow' : 'HopWindow'} (${this.time.name}, size ${this.months ? `${this.months} months` : this.size}${this.kind === 'hop' ? `, step ${this.step}` : ''})`;
   }
 
   async *run(ctx: QueryContext): AsyncIterable<Block> {
@@ -87,10 +99,16 @@ export class TimeWindowNode implements PlanNode {
     let late = 0;
     let mask: Uint8Array | undefined;
     for (let i = 0; i < rows; i++) {
-      const s = tumbleStart(times[i]!, size);
-      starts[i] = s;
-      ends[i] = s + size;
-      if (s + size <= watermark) {
+      if (this.months) {
+        const [s, e] = calendarWindow(this.timeType, times[i]!, this.months);
+        starts[i] = s;
+        ends[i] = e;
+      } else {
+        const s = tumbleStart(times[i]!, size);
+        starts[i] = s;
+        ends[i] = s + size;
+      }
+      if (ends[i]! <= watermark) {
         mask ??= new Uint8Array(rows).fill(1);
         mask[i] = 0;
         late++;

@@ -37,6 +37,20 @@ export function intervalMs(env: CompileEnv, scope: Scope, e: Expr, what: string)
   return ms;
 }
 
+const CALENDAR_MONTHS: Readonly<Record<string, number>> = { Month: 1, Quarter: 3, Year: 12 };
+
+/** A constant calendar interval (`1M`, `INTERVAL 1 QUARTER`, `1y`) in months, or undefined for fixed-length ones. */
+function intervalMonths(env: CompileEnv, scope: Scope, e: Expr): number | undefined {
+  const c = compileExpression(env, scope, e);
+  const t = removeLowCardinality(c.type);
+  if (!c.constant || t.kind !== 'Interval') return undefined;
+  const per = CALENDAR_MONTHS[t.unit];
+  if (per === undefined) return undefined;
+  const n = Number(c.constant.value) * per;
+  if (!(n > 0) || !Number.isInteger(n)) throw new DbError('BAD_ARGUMENTS', 'The window size must be a positive whole number of months');
+  return n;
+}
+
 /** The stream (or subquery, or `table(s)`) a window function reads, as a FROM item. */
 export function windowSourceItem(fn: TableFunctionRef): FromItem {
   const a = fn.args[0];
@@ -63,8 +77,8 @@ export function windowTimeArgs(fn: TableFunctionRef, env: CompileEnv, scope: Sco
   }
   const time = compileExpression(env, scope, timeExpr);
   const timeType = baseType(removeLowCardinality(time.type));
-  if (!['DateTime', 'DateTime64', 'Date', 'Date32'].includes(timeType.kind)) {
-    throw new DbError('ILLEGAL_TYPE_OF_ARGUMENT', `The time column of ${fn.name} must be a Date, DateTime or DateTime64, got ${time.type.name}`);
+  if (!['DateTime', 'DateTime64'].includes(timeType.kind)) {
+    throw new DbError('ILLEGAL_TYPE_OF_ARGUMENT', `The time column of ${fn.name} must be a DateTime or DateTime64, got ${time.type.name}`);
   }
   return { time, timeType, rest: args };
 }
@@ -86,6 +100,8 @@ export function planWindowTableFunction(fn: TableFunctionRef, input: PlanNode, s
   if (rest.length < want || rest.length > want + 1) {
     throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', name === 'tumble' ? 'tumble(stream, [time_column,] window_size [, timezone])' : 'hop(stream, [time_column,] hop_interval, window_size [, timezone])');
   }
+  const months = name === 'tumble' ? intervalMonths(cenv, scope, rest[0]!) : undefined;
+  if (months !== undefined) return new TimeWindowNode(input, 'tumble', time, timeType, 0, 0, months);
   const size = toTimeUnits(timeType, intervalMs(cenv, scope, rest[want - 1]!, 'The window size'));
   const step = name === 'hop' ? toTimeUnits(timeType, intervalMs(cenv, scope, rest[0]!, 'The hop interval')) : size;
   if (step > size) throw new DbError('BAD_ARGUMENTS', 'The hop interval must not be larger than the window size');
