@@ -4,7 +4,7 @@
 // (worker.py, one process per suite file), `client: rest` statements over Proton's REST API.
 //
 //   node compat-tests/stream-smoke/run.mjs [FOLDER] [--filter REGEX] [--jobs N]
-//        [--case-timeout SECONDS] [--time-limit SECONDS] [--wait-scale F] [--strict] [--verbose]
+//        [--priority REGEX] [--case-timeout SECONDS] [--time-limit SECONDS] [--wait-scale F] [--strict] [--verbose]
 //        [--no-drop-settings]
 //
 // FOLDER defaults to ../shared/proton-tests/stream_smoke beside the repository. Every job has
@@ -34,6 +34,8 @@ const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     filter: { type: 'string' },
+    // Suite files whose name matches run first (a time-limited run covers them before the rest).
+    priority: { type: 'string' },
     jobs: { type: 'string', default: '3' },
     'case-timeout': { type: 'string', default: '30' },
     'time-limit': { type: 'string', default: '360' },
@@ -255,7 +257,9 @@ async function main() {
     list.push(c);
     bySuite.set(c.file, list);
   }
-  const suiteQueue = [...bySuite.entries()];
+  const priority = opts.priority ? new RegExp(opts.priority) : null;
+  const first = (/** @type {string} */ f) => (priority && priority.test(f.split('/').pop() ?? f) ? 0 : 1);
+  const suiteQueue = [...bySuite.entries()].sort((a, b) => first(a[0]) - first(b[0]));
   const external = Boolean(process.env['HADRON_URL'] && process.env['HADRON_TCP_PORT']);
   const jobs = external ? 1 : Math.max(1, Math.min(Number(opts.jobs) || 3, suiteQueue.length || 1));
   const outOfTime = () => Date.now() - started > timeLimitMs;
