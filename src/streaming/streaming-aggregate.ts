@@ -110,7 +110,9 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {
     const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate);
     const pump = new InputPump(this.input.run(ctx));
-    const period = this.emit.onUpdate ? Infinity : (this.emit.periodicMs ?? 2000);
+    // ON UPDATE alone emits after each block; with PERIODIC it batches the changed groups per tick.
+    const onUpdate = !!this.emit.onUpdate;
+    const period = this.emit.periodicMs ?? (onUpdate ? Infinity : 2000);
     let dirty = false;
     if (this.restoreFrom?.global) {
       table.restore(this.restoreFrom.global);
@@ -133,7 +135,7 @@ export class StreamingAggregateNode implements PlanNode {
           if (dirty) {
             dirty = false;
             this.stampVersion();
-            const out = this.applyHaving(table.finalize(this.header), ctx);
+            const out = this.applyHaving(onUpdate ? table.finalizeChanged(this.header) : table.finalize(this.header), ctx);
             this.emitVersion++;
             if (out.rows) yield* this.emission(out);
           }
@@ -143,7 +145,7 @@ export class StreamingAggregateNode implements PlanNode {
         table.add(got, ctx.fn);
         this.onInput?.();
         dirty = true;
-        if (this.emit.onUpdate) {
+        if (onUpdate && period === Infinity) {
           dirty = false;
           this.stampVersion();
           const out = this.applyHaving(table.finalizeChanged(this.header), ctx);
@@ -154,7 +156,7 @@ export class StreamingAggregateNode implements PlanNode {
       // The input ended (a bounded source below, or LIMIT): the final result.
       if (dirty) {
         this.stampVersion();
-            const out = this.applyHaving(table.finalize(this.header), ctx);
+        const out = this.applyHaving(table.finalize(this.header), ctx);
         this.emitVersion++;
         if (out.rows) yield* this.emission(out);
       }
@@ -177,15 +179,22 @@ export class StreamingAggregateNode implements PlanNode {
     const timeout = this.emit.timeoutMs ?? Infinity;
     let due = Date.now() + period;
     let lastEvent = Date.now();
-    const emitWindows = (ends: number[], close: boolean): Block | undefined => {
+    // Windows changed since the last periodic emission (EMIT PERIODIC emits only those).
+    const dirty = new Set<number>();
+    const onUpdate = !!this.emit.onUpdate;
+    /** Emits windows (in window order): every group, or with `changedOnly` the groups changed since last time. */
+    const emitWindows = (ends: Iterable<number>, close: boolean, changedOnly: boolean): Block | undefined => {
       const parts: Block[] = [];
       this.stampVersion();
-      for (const end of ends.sort((a, b) => a - b)) {
-        const t = windows.get(end)!;
-        parts.push(this.applyHaving(t.finalize(this.header), ctx));
+      for (const end of [...ends].sort((a, b) => a - b)) {
+        const t = windows.get(end);
+        if (!t) continue;
+        parts.push(this.applyHaving(changedOnly ? t.finalizeChanged(this.header) : t.finalize(this.header), ctx));
+        dirty.delete(end);
         if (close) windows.delete(end);
       }
       this.emitVersion++;
+      if (!parts.length) return undefined;
       const out = parts.length === 1 ? parts[0]! : concatBlocks(this.header, parts);
       return out.rows ? out : undefined;
     };
@@ -196,17 +205,17 @@ export class StreamingAggregateNode implements PlanNode {
         checkCancelled(ctx);
         if (got === TICK) {
           const t = Date.now();
-          if (t >= lastEvent + timeout && windows.size) {
-            const out = emitWindows([...windows.keys()], true);
+          if (t >= lastEvent + timeout) {
+            // EMIT … TIMEOUT: nothing arrived for a while, so every open window is final.
             lastEvent = t;
+            const out = windows.size ? emitWindows(windows.keys(), true, onUpdate) : undefined;
             if (out) yield* this.emission(out);
-          } else if (t >= lastEvent + timeout) lastEvent = t;
+          }
           if (t >= due) {
+            // EMIT PERIODIC: the windows that changed since the last tick (ON UPDATE: their changed groups).
             due = t + period;
-            if (windows.size) {
-              const out = emitWindows([...windows.keys()], false);
-              if (out) yield* this.emission(out);
-            }
+            const out = dirty.size ? emitWindows(dirty, false, onUpdate) : undefined;
+            if (out) yield* this.emission(out);
           }
           continue;
         }
@@ -214,22 +223,21 @@ export class StreamingAggregateNode implements PlanNode {
         lastEvent = Date.now();
         const touched = this.addToWindows(got, w, windows, ctx);
         this.onInput?.();
+        for (const end of touched) dirty.add(end);
         const wm = w.clock.watermark;
         const closing: number[] = [];
         for (const end of windows.keys()) if (end <= wm) closing.push(end);
-        if (this.emit.onUpdate) {
-          // EMIT ON UPDATE: the groups this block changed, in every window it touched; a window closing
-          // later is not emitted again.
-          this.stampVersion();
-          const parts = [...touched].sort((a, b) => a - b).map((end) => this.applyHaving(windows.get(end)!.finalizeChanged(this.header), ctx));
-          this.emitVersion++;
+        if (onUpdate && period === Infinity) {
+          // EMIT ON UPDATE: after each block, the groups it changed in every window it touched.
+          const out = emitWindows(touched, false, true);
           for (const end of closing) windows.delete(end);
-          const out = parts.length === 1 ? parts[0]! : concatBlocks(this.header, parts);
-          if (out.rows) yield* this.emission(out);
+          if (out) yield* this.emission(out);
           continue;
         }
         if (closing.length) {
-          const out = emitWindows(closing, true);
+          // A window the watermark passed is final: emitted whole (ON UPDATE: only changes not yet emitted).
+          const out = onUpdate ? emitWindows(closing.filter((e) => dirty.has(e)), true, true) : emitWindows(closing, true, false);
+          for (const end of closing) windows.delete(end);
           if (out) yield* this.emission(out);
         }
       }

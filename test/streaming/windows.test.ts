@@ -144,4 +144,53 @@ describe('streaming windows', () => {
       q.stop();
     }
   });
+
+  it('EMIT PERIODIC over windows emits the windows that changed since the last tick, and each window when it closes', async () => {
+    await exec('CREATE STREAM pw (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, count() FROM tumble(pw, ts, 10s) GROUP BY window_start EMIT PERIODIC 50ms');
+    try {
+      const w = (s: number): string => `2024-01-01 00:00:${String(s).padStart(2, '0')}.000`;
+      await insert('pw', [['a', 0]]);
+      await q.waitFor((r) => r.length >= 1); // the tick after the insert: [0,10) with 1
+      await insert('pw', [['a', 5]]);
+      await q.waitFor((r) => r.length >= 2); // [0,10) changed: 2
+      // a@10 closes [0,10) (emitted whole, at once) and opens [10,20) (emitted by the next tick).
+      await insert('pw', [['a', 10]]);
+      await q.waitFor((r) => r.length >= 4);
+      // Ticks without changes emit nothing: the next row is the one b@11 causes.
+      await insert('pw', [['b', 11]]);
+      await q.waitFor((r) => r.length >= 5);
+      expect(q.rows).toEqual([
+        [w(0), '1'],
+        [w(0), '2'],
+        [w(0), '2'],
+        [w(10), '1'],
+        [w(10), '2'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('EMIT ON UPDATE over windows emits the changed groups after each block; closing a window adds nothing', async () => {
+    await exec('CREATE STREAM uw (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, k, count() FROM tumble(uw, ts, 10s) GROUP BY window_start, k EMIT ON UPDATE');
+    try {
+      const w = (s: number): string => `2024-01-01 00:00:${String(s).padStart(2, '0')}.000`;
+      await insert('uw', [['a', 0], ['b', 1]]);
+      await q.waitFor((r) => r.length >= 2);
+      await insert('uw', [['a', 5]]); // only a changed
+      await q.waitFor((r) => r.length >= 3);
+      await insert('uw', [['a', 12]]); // closes [0,10) silently, opens [10,20)
+      await q.waitFor((r) => r.length >= 4);
+      expect(q.rows).toEqual([
+        [w(0), 'a', '1'],
+        [w(0), 'b', '1'],
+        [w(0), 'a', '2'],
+        [w(10), 'a', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
 });
