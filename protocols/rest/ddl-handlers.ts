@@ -61,12 +61,12 @@ function streamJson(t: TableEntry): Json {
 export function listStreams(call: RestCall, catalog: RestCatalog, database: string | undefined, stream: string | undefined, includeInternal: boolean): Json {
   const dbName = database ?? call.session.currentDatabase();
   const db = catalog.databases.get(dbName);
-  if (db === undefined) throw new RestRequestError('BAD_REQUEST_PARAMETER', `Databases ${dbName} does not exist.`, 404);
+  if (db === undefined) throw new RestRequestError('UNKNOWN_DATABASE', `Databases ${dbName} does not exist.`, 404);
   let tables = [...db.tables.values()].filter((t) => !t.temporary && t.kind !== 'external_stream');
   if (!includeInternal) tables = tables.filter((t) => !t.name.startsWith('.inner.'));
   if (stream !== undefined) {
     tables = tables.filter((t) => t.name === stream);
-    if (tables.length === 0) throw new RestRequestError('BAD_REQUEST_PARAMETER', `No stream named '${stream}' in database '${dbName}'`, 404);
+    if (tables.length === 0) throw new RestRequestError('UNKNOWN_TABLE', `No stream named '${stream}' in database '${dbName}'`, 404);
   }
   tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { data: tables.map(streamJson), request_id: call.requestId };

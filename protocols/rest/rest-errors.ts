@@ -14,7 +14,7 @@ export interface RestErrorBody {
 /** A request the handler refuses before it reaches the engine (bad JSON, missing field): always 400. */
 export class RestRequestError extends DbError {
   readonly httpStatus: number;
-  constructor(name: 'BAD_REQUEST_PARAMETER' | 'INCORRECT_DATA' | 'INCORRECT_QUERY', message: string, httpStatus = 400) {
+  constructor(name: 'BAD_REQUEST_PARAMETER' | 'INCORRECT_DATA' | 'INCORRECT_QUERY' | 'UNKNOWN_DATABASE' | 'UNKNOWN_TABLE', message: string, httpStatus = 400) {
     super(name, message);
     this.httpStatus = httpStatus;
   }

@@ -121,7 +121,7 @@ describe('DDL streams', () => {
 
     const del = await call('DELETE', '/proton/v1/ddl/streams/ddl_s');
     expect(del.status, del.text).toBe(200);
-    expectError(await call('GET', '/proton/v1/ddl/streams/default/ddl_s'), 404, 408, /No stream named 'ddl_s'/);
+    expectError(await call('GET', '/proton/v1/ddl/streams/default/ddl_s'), 404, 60, /No stream named 'ddl_s'/);
   });
 
   test('the create SQL honours mode, primary key and event_time_column', async () => {
@@ -157,7 +157,7 @@ describe('DDL streams', () => {
   });
 
   test('listing an unknown database is 404', async () => {
-    expectError(await call('GET', '/proton/v1/ddl/streams/no_such_db'), 404, 408, /does not exist/);
+    expectError(await call('GET', '/proton/v1/ddl/streams/no_such_db'), 404, 81, /does not exist/);
   });
 });
 

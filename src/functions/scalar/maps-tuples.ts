@@ -218,5 +218,20 @@ export function mapKeysColumn(col: Column, rows: number): Column {
   return new ArrayColumn(rebasedOffsets(a), sliceColumn((a.inner as TupleColumn).columns[0]!, a.offsets[0]!, a.offsets[rows]!));
 }
 
-export const mapTupleFunctions: ScalarFunction[] = [tuple, tupleElement, mapFn, mapPart('mapKeys', 0), mapPart('mapValues', 1), mapContains, mapFromArrays, untuple];
+/** Proton's `map_cast(keys, values)` (two arrays) or `map_cast(k1, v1, k2, v2, …)`. */
+const mapCast: ScalarFunction = {
+  name: 'map_cast',
+  handlesNulls: true,
+  category: CATEGORY,
+  description: "A map from an array of keys and an array of values, or from alternating keys and values (Proton)",
+  syntax: 'map_cast(keys, values) | map_cast(k1, v1, …)',
+  resolve(args, ctx) {
+    if (args.length % 2 !== 0) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', `Function map_cast requires even number of arguments, but ${args.length} given`);
+    const arrays = args.length === 2 ? args.filter((a) => a.type.kind === 'Array').length : 0;
+    if (arrays === 1) throw new DbError('ILLEGAL_TYPE_OF_ARGUMENT', 'Function map_cast requires 2 array of arguments');
+    return arrays === 2 ? mapFromArrays.resolve(args, ctx) : mapFn.resolve(args, ctx);
+  },
+};
+
+export const mapTupleFunctions: ScalarFunction[] = [tuple, tupleElement, mapFn, mapPart('mapKeys', 0), mapPart('mapValues', 1), mapContains, mapFromArrays, mapCast, untuple];
 export { castColumn };
