@@ -131,7 +131,6 @@ export class StreamingAggregateNode implements PlanNode {
             this.onInput?.();
             dirty = true;
           }
-          due = Date.now() + period;
           if (dirty) {
             dirty = false;
             this.stampVersion();
@@ -139,6 +138,9 @@ export class StreamingAggregateNode implements PlanNode {
             this.emitVersion++;
             if (out.rows) yield* this.emission(out);
           }
+          // The period counts from the end of this emission: a large result takes a while to finalize and send,
+          // and emitting again right away would only resend it.
+          due = Date.now() + period;
           continue;
         }
         if (got === undefined) break;

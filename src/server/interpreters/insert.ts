@@ -13,7 +13,7 @@ import { settingNumber } from '../../exec/query-context.js';
 import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
 import type { InsertInput } from '../session-api.js';
 import type { DataType } from '../../types/data-type.js';
-import type { Value } from '../../columns/values.js';
+import { readValue, type Value } from '../../columns/values.js';
 import type { FormatOptions } from '../../formats/format.js';
 
 function targetEntry(ctx: InterpreterContext, st: InsertStatement): TableEntry {
@@ -168,8 +168,10 @@ function evaluateConstant(ctx: InterpreterContext, text: string, type: DataType)
   const env: CompileEnv = { functions: ctx.functions, fnCtx: ctx.fn, params: ctx.planner.params, subqueries: { get: () => undefined } };
   const expr = parseExpression(text);
   const c = compileExpression(env, new Scope([]), { kind: 'function', name: 'CAST', args: [expr, { kind: 'literal', value: type.name }] });
-  if (!c.constant) throw new DbError('BAD_ARGUMENTS', `Expression ${text} in VALUES is not constant`);
-  return c.constant.value;
+  if (c.constant) return c.constant.value;
+  // Not folded (now64(), rand()): it reads no column (the scope is empty), so evaluate it for one row.
+  const col = c.eval(new Block([], [], 1), ctx.fn);
+  return readValue(type, col.kind === 'const' ? col.inner : col, 0);
 }
 
 export async function insertSelect(ctx: InterpreterContext, entry: TableEntry, columns: readonly string[], query: Query): Promise<void> {
