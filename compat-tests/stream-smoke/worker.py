@@ -233,7 +233,8 @@ class Runner:
             if self.query_running(ctl, query_id):
                 return True
             sq = case.streams.get(str(query_id)) if case else None
-            if sq is not None and sq.done.is_set():
+            # A running stream statement may still register under this id (RECOVER FROM 'id' runs as 'id').
+            if sq is not None and sq.done.is_set() and all(s.done.is_set() for s in case.streams.values()):
                 return False
             if time.monotonic() > end:
                 return False
@@ -449,6 +450,7 @@ class Case:
         if dep is not None:
             if not self.r.wait_query_running(self, self.ctl, dep):
                 raise ErrorResult(f"error_code:10000, error: depends_on query {dep} is not running")
+            self.r.sleep(1, self)  # rockets.py: "for waiting the depends_on query ready"
 
     def run_table_statement(self, st, pos=None):
         result, types = None, []

@@ -395,8 +395,13 @@ export class QueryPlanner {
     const desc = this.env.functions.aggregate(name);
     if (!desc) throw new DbError('UNKNOWN_AGGREGATE_FUNCTION', `Unknown aggregate function ${name}`);
     const argEnv = { ...cenv, aggregateContext: 'inside another aggregate function' };
-    const args = call.args.filter((a) => a.kind !== 'asterisk').map((a) => compileExpression(argEnv, sc, a));
-    const params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
+    let args = call.args.filter((a) => a.kind !== 'asterisk').map((a) => compileExpression(argEnv, sc, a));
+    let params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
+    // Proton writes the level as a second argument: quantile(x, 0.9) is ClickHouse's quantile(0.9)(x).
+    if (!call.params && args.length === 2 && args[1]!.constant && /^quantile(?!s)/i.test(desc.name.replace(/_/g, ''))) {
+      params = [args[1]!.constant.value];
+      args = [args[0]!];
+    }
     const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
     return { name: exprName(call), fn, args };
   }

@@ -98,9 +98,10 @@ export class Subscriptions {
   /** UNSUBSCRIBE TO: cancels the query if it runs (through `cancel`), then deletes its checkpoint. */
   async unsubscribe(queryId: string, cancel: (queryId: string) => void): Promise<void> {
     const a = this.active.get(queryId);
+    // As Proton: a query running under that id is cancelled first (also a RECOVER just starting).
+    cancel(queryId);
     if (a) {
       a.unsubscribed = true;
-      cancel(queryId);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([a.done, new Promise<void>((r) => (timer = setTimeout(r, 5000)))]);
       clearTimeout(timer);
@@ -128,26 +129,42 @@ export class Subscriptions {
     if (!scan) throw new DbError('NOT_IMPLEMENTED', 'SUBSCRIBE is supported over a stream read only: its state cannot be checkpointed');
     const store = this.store(sc.queryId);
     const rs = new RunState(scan, aggregate);
-    let checkpoint: MaterializedViewCheckpoint | undefined;
-    if (isRecover) {
-      checkpoint = await store.checkpoint.load();
-      if (checkpoint) rs.restore(checkpoint, `query ${sc.queryId}`);
-    } else {
-      await store.create({
-        queryId: sc.queryId,
-        sql: sc.sql,
-        database: sc.database,
-        settings: Object.fromEntries(sc.settings),
-        user: sc.user,
-        createdMs: Date.now(),
-      });
-    }
-    const intervalS = settingNumber(sc.settings, 'checkpoint_interval', 0);
-    const intervalMs = (intervalS > 0 ? intervalS : DEFAULT_CHECKPOINT_INTERVAL_S) * 1000;
-    const status: SubscriptionStatus = { queryId: sc.queryId, checkpoints: 0, checkpointSn: checkpoint?.sources[0]?.sn ?? -1, lastCheckpointMs: checkpoint?.timeMs ?? 0, running: true };
+    const status: SubscriptionStatus = { queryId: sc.queryId, checkpoints: 0, checkpointSn: -1, lastCheckpointMs: 0, running: true };
     let resolveDone!: () => void;
     const active: Active = { status, unsubscribed: false, persisting: Promise.resolve(), done: new Promise<void>((r) => (resolveDone = r)) };
+    // Registered before the files are touched: an UNSUBSCRIBE from here on waits for this run to end.
     this.active.set(sc.queryId, active);
+    const release = (): void => {
+      status.running = false;
+      if (this.active.get(sc.queryId) === active) this.active.delete(sc.queryId);
+      resolveDone();
+    };
+    let checkpoint: MaterializedViewCheckpoint | undefined;
+    try {
+      if (isRecover) {
+        // Again: an UNSUBSCRIBE may have come between RECOVER reading the query and this run starting.
+        await store.meta();
+        checkpoint = await store.checkpoint.load();
+        if (checkpoint) rs.restore(checkpoint, `query ${sc.queryId}`);
+      } else {
+        await store.create({
+          queryId: sc.queryId,
+          sql: sc.sql,
+          database: sc.database,
+          settings: Object.fromEntries(sc.settings),
+          user: sc.user,
+          createdMs: Date.now(),
+        });
+      }
+      if (active.unsubscribed) throw new DbError('QUERY_WAS_CANCELLED', `Query ${sc.queryId} was unsubscribed`);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    status.checkpointSn = checkpoint?.sources[0]?.sn ?? -1;
+    status.lastCheckpointMs = checkpoint?.timeMs ?? 0;
+    const intervalS = settingNumber(sc.settings, 'checkpoint_interval', 0);
+    const intervalMs = (intervalS > 0 ? intervalS : DEFAULT_CHECKPOINT_INTERVAL_S) * 1000;
     const keyTypes = aggregate?.keys.map((k) => k.type) ?? [];
     let busy = false;
     let firstSaved = !!checkpoint;
@@ -191,8 +208,11 @@ export class Subscriptions {
     if (aggregate) aggregate.onInput = () => rs.inputAdded();
     const blocks = node.run(sc.query);
 
-    const active_ = this.active;
+    let started = false;
+    // Cancelled before the client asked for the first block: the generator's `finally` would never run.
+    sc.query.signal.addEventListener('abort', () => started || release(), { once: true });
     return (async function* (): AsyncGenerator<Block> {
+      started = true;
       const timer = setInterval(checkpointSoon, intervalMs);
       try {
         for await (const block of blocks) {
@@ -207,7 +227,6 @@ export class Subscriptions {
         }
       } finally {
         clearInterval(timer);
-        status.running = false;
         // KILL, cancel, disconnect or the end: the state reached is checkpointed, unless a block was on its way
         // to the client (it may not have arrived: the previous checkpoint stands).
         await active.persisting;
@@ -218,8 +237,7 @@ export class Subscriptions {
             await active.persisting;
           }
         }
-        if (active_.get(sc.queryId) === active) active_.delete(sc.queryId);
-        resolveDone();
+        release();
       }
     })();
   }
