@@ -79,4 +79,31 @@ describe('backfill from history into the live stream', () => {
     for await (const b of res.blocks) rows.push(...b.toRows());
     expect(rows.map((r) => r.map(Number))).toEqual([[total, total]]);
   }, 60_000);
+
+  it('hands a large log record over in slices, each with the position of its last row', async () => {
+    await h.exec('CREATE STREAM big (id uint64)');
+    const storage = h.engine.catalog.table('default', 'big')!.storage as StreamStorage;
+    const ac = new AbortController();
+    const seen: { rows: number; sn: number }[] = [];
+    let last = -1;
+    let started = false;
+    const reading = (async () => {
+      try {
+        for await (const b of storage.tail({ columns: ['id'], start: { kind: 'latest' }, signal: ac.signal, onPosition: (p) => ((last = p.sn), (started = true)) })) {
+          seen.push({ rows: b.rows, sn: last });
+          if (seen.reduce((n, x) => n + x.rows, 0) >= 200_000) break;
+        }
+      } catch (e) {
+        if (!ac.signal.aborted) throw e;
+      }
+    })();
+    await until(() => started, 'the tail to start');
+    const first = storage.log.lastSn + 1;
+    await h.exec(`INSERT INTO big FORMAT TSV\n${Array.from({ length: 200_000 }, (_, i) => i).join('\n')}\n`);
+    await reading;
+    ac.abort();
+    // One INSERT of 200,000 rows is one log record: 65,536-row slices, each with the sequence number of its last row.
+    expect(seen.map((x) => x.rows)).toEqual([65536, 65536, 65536, 3392]);
+    expect(seen.map((x) => x.sn - first + 1)).toEqual([65536, 131072, 196608, 200000]);
+  });
 });

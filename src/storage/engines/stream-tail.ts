@@ -10,6 +10,9 @@ import { projectColumns, readStream, resolveColumns } from './stream-read.js';
  * record appended after it, forever. The hand-over happens at the snapshot's last sequence number, so each
  * acknowledged row is read exactly once however the committer moves data meanwhile.
  */
+/** Rows per block handed to a streaming query from one log record. */
+const TAIL_SLICE_ROWS = 65536;
+
 export async function* tailStream(core: StreamCore, o: TailOptions): AsyncGenerator<Block> {
   const cols = resolveColumns(core.header, o.columns);
   const wal = core.wal;
@@ -52,8 +55,19 @@ export async function* tailStream(core: StreamCore, o: TailOptions): AsyncGenera
       const block = projectColumns(core.upgrade(rec.block, rec.schemaVersion), cols);
       next = rec.lastSn + 1;
       progressed = true;
-      o.onPosition?.({ sn: rec.lastSn, history: false, appendTimeMs: rec.appendTimeMs });
-      if (block.rows) yield block;
+      if (block.rows <= TAIL_SLICE_ROWS) {
+        o.onPosition?.({ sn: rec.lastSn, history: false, appendTimeMs: rec.appendTimeMs });
+        if (block.rows) yield block;
+        continue;
+      }
+      // A large record goes out in slices, each with its own position (sequence numbers are per row), and the
+      // event loop runs between them: aggregating a million-row record in one step would stall every INSERT.
+      for (let at = 0; at < block.rows; at += TAIL_SLICE_ROWS) {
+        if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const end = Math.min(block.rows, at + TAIL_SLICE_ROWS);
+        o.onPosition?.({ sn: rec.firstSn + end - 1, history: false, appendTimeMs: rec.appendTimeMs });
+        yield block.slice(at, end);
+      }
     }
     if (!progressed && wal.lastSn >= next && next >= wal.firstSn) {
       throw new DbError('LOGICAL_ERROR', `Streaming read made no progress at sequence number ${next}`);
