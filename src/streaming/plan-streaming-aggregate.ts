@@ -5,6 +5,7 @@ import type { CompileEnv } from '../analyzer/expression-compiler.js';
 import type { AggregateSpec } from '../exec/operators/aggregate.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import { DbError } from '../errors/index.js';
+import { exprName } from '../analyzer/column-name.js';
 import { StreamingAggregateNode, type EmitPolicy } from './streaming-aggregate.js';
 import { TimeWindowNode } from './time-window-node.js';
 import { SessionAggregateNode, SessionWindowNode } from './session-window.js';
@@ -57,6 +58,17 @@ export function planStreamingAggregate(
     if (endColumn < 0) throw new DbError('LOGICAL_ERROR', 'window_end is missing below the windowed aggregation');
     const delay = ms(emit.delay, 'EMIT AFTER WATERMARK WITH DELAY');
     if (delay !== undefined) window.clock.delay = toTimeUnits(window.timeType, delay);
+    // PARTITION BY: a watermark per substream, kept by the aggregation (the window operator drops nothing).
+    const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
+    const partitionKeys = keys.filter((k) => partitionNames.has(k.name));
+    if (partitionKeys.length && window instanceof TimeWindowNode && isUnbounded(input)) {
+      window.clock.dropsLate = false;
+      return new StreamingAggregateNode(input, keys, aggregates, policy, having, {
+        clock: window.clock,
+        windowEndColumn: endColumn,
+        substreams: { keys: partitionKeys, time: window.time },
+      });
+    }
     return new StreamingAggregateNode(input, keys, aggregates, policy, having, { clock: window.clock, windowEndColumn: endColumn });
   }
   if (window) {

@@ -1,6 +1,6 @@
 import { Block, concatBlocks, type Header } from '../core/block.js';
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
-import type { AggregateSpec } from '../exec/operators/aggregate.js';
+import { makeGroupIndex, type AggregateSpec } from '../exec/operators/aggregate.js';
 import { predicateMask } from '../exec/operators/filter.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../exec/query-context.js';
@@ -9,6 +9,7 @@ import { eventTimes } from './time-window-node.js';
 import { InputPump, TICK } from './input-pump.js';
 import type { WatermarkClock } from './watermark.js';
 import { isEmitVersion } from './emit-version.js';
+import { DbError } from '../errors/index.js';
 
 /** A streaming aggregation's state as plain data (materialized-view checkpoints). */
 export interface AggregateCheckpoint {
@@ -33,6 +34,11 @@ export interface WindowedOptions {
   readonly clock: WatermarkClock;
   /** Index of `window_end` in the input header: windows close when the watermark reaches it. */
   readonly windowEndColumn: number;
+  /**
+   * PARTITION BY (Proton's substreams): each partition has its own watermark, from its own events, so one
+   * partition's late data is not another's and a quiet partition's windows wait for its own events.
+   */
+  readonly substreams?: { readonly keys: readonly CompiledExpr[]; readonly time: CompiledExpr };
 }
 
 /**
@@ -86,6 +92,7 @@ export class StreamingAggregateNode implements PlanNode {
 
   /** Materialized views: the current state (call between blocks, when `emitting` is false). */
   snapshotState(): AggregateCheckpoint {
+    if (this.windowed?.substreams) throw new DbError('NOT_IMPLEMENTED', 'Checkpoints of windows per substream (PARTITION BY) are not supported yet');
     const { global, windows } = this.live;
     return {
       emitVersion: this.emitVersion,
@@ -104,7 +111,117 @@ export class StreamingAggregateNode implements PlanNode {
   }
 
   run(ctx: QueryContext): AsyncIterable<Block> {
+    if (this.windowed?.substreams) return this.runSubstreams(ctx, this.windowed, this.windowed.substreams);
     return this.windowed ? this.runWindowed(ctx, this.windowed) : this.runGlobal(ctx);
+  }
+
+  /**
+   * Windows per substream (PARTITION BY): state per (partition, window), a watermark per partition. A row is late
+   * when its window has closed in its own partition; a partition's windows close when its own watermark passes
+   * them. Emits after the watermark, plus PERIODIC (windows changed since the last tick) and TIMEOUT.
+   */
+  private async *runSubstreams(ctx: QueryContext, w: WindowedOptions, sub: NonNullable<WindowedOptions['substreams']>): AsyncIterable<Block> {
+    const partitions = makeGroupIndex(sub.keys.map((k) => k.type));
+    let maxTime = new Float64Array(16).fill(-Infinity);
+    // (partition, window end) → state; the key is `${partition}:${end}`.
+    const windows = new Map<string, { part: number; end: number; table: GroupTable }>();
+    const dirty = new Set<string>();
+    const delay = w.clock.delay;
+    const pump = new InputPump(this.input.run(ctx));
+    const period = this.emit.periodicMs ?? Infinity;
+    const timeout = this.emit.timeoutMs ?? Infinity;
+    let due = Date.now() + period;
+    let lastEvent = Date.now();
+    const emit = (keys: Iterable<string>, close: boolean): Block | undefined => {
+      const chosen = [...keys].map((k) => [k, windows.get(k)!] as const).filter(([, e]) => e !== undefined);
+      chosen.sort((a, b) => a[1].end - b[1].end || a[1].part - b[1].part);
+      this.stampVersion();
+      const parts = chosen.map(([k, e]) => {
+        dirty.delete(k);
+        if (close) windows.delete(k);
+        return this.applyHaving(e.table.finalize(this.header), ctx);
+      });
+      this.emitVersion++;
+      if (!parts.length) return undefined;
+      const out = parts.length === 1 ? parts[0]! : concatBlocks(this.header, parts);
+      return out.rows ? out : undefined;
+    };
+    let ids = new Uint32Array(0);
+    try {
+      for (;;) {
+        const got = await pump.next(Math.min(due, lastEvent + timeout) - Date.now());
+        checkCancelled(ctx);
+        if (got === TICK) {
+          const t = Date.now();
+          if (t >= lastEvent + timeout) {
+            lastEvent = t;
+            const out = emit(windows.keys(), true);
+            if (out) yield* this.emission(out);
+          }
+          if (t >= due) {
+            due = t + period;
+            const out = dirty.size ? emit(dirty, false) : undefined;
+            if (out) yield* this.emission(out);
+          }
+          continue;
+        }
+        if (got === undefined) break;
+        lastEvent = Date.now();
+        const rows = got.rows;
+        if (!rows) continue;
+        if (ids.length < rows) ids = new Uint32Array(rows);
+        const part = ids.subarray(0, rows);
+        partitions.assign(sub.keys.map((k) => k.eval(got, ctx.fn)), rows, part);
+        if (maxTime.length < partitions.size) {
+          const grown = new Float64Array(Math.max(partitions.size, maxTime.length * 2)).fill(-Infinity);
+          grown.set(maxTime);
+          maxTime = grown;
+        }
+        const ends = eventTimes(got.columns[w.windowEndColumn]!, rows);
+        const times = eventTimes(sub.time.eval(got, ctx.fn), rows);
+        // Rows whose window closed in their partition before this block are late; the rest go to their window.
+        const byWindow = new Map<string, number[]>();
+        const touchedParts = new Set<number>();
+        let late = 0;
+        for (let r = 0; r < rows; r++) {
+          const p = part[r]!;
+          if (ends[r]! <= maxTime[p]! - delay) {
+            late++;
+            continue;
+          }
+          const key = `${p}:${ends[r]}`;
+          const list = byWindow.get(key);
+          if (list) list.push(r);
+          else byWindow.set(key, [r]);
+        }
+        w.clock.lateEvents += late;
+        for (const [key, list] of byWindow) {
+          let e = windows.get(key);
+          if (!e) {
+            const r0 = list[0]!;
+            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates) }));
+          }
+          const mask = new Uint8Array(rows);
+          for (const r of list) mask[r] = 1;
+          e.table.add(list.length === rows ? got : got.filter(mask, list.length), ctx.fn);
+          dirty.add(key);
+        }
+        for (let r = 0; r < rows; r++) {
+          const p = part[r]!;
+          if (times[r]! > maxTime[p]!) maxTime[p] = times[r]!;
+          touchedParts.add(p);
+        }
+        this.onInput?.();
+        const closing: string[] = [];
+        for (const [key, e] of windows) if (touchedParts.has(e.part) && e.end <= maxTime[e.part]! - delay) closing.push(key);
+        if (closing.length) {
+          const out = emit(closing, true);
+          if (out) yield* this.emission(out);
+        }
+      }
+    } finally {
+      pump.close();
+    }
   }
 
   private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {

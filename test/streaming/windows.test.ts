@@ -193,4 +193,31 @@ describe('streaming windows', () => {
       q.stop();
     }
   });
+
+  it('PARTITION BY gives each substream its own watermark', async () => {
+    await exec('CREATE STREAM sub (k string, ts datetime64(3))');
+    const q = await stream('SELECT k, window_start, count() FROM tumble(sub, ts, 5s) PARTITION BY k GROUP BY window_start');
+    try {
+      const w = (s: number): string => `2024-01-01 00:00:${String(s).padStart(2, '0')}.000`;
+      await insert('sub', [['a', 1], ['b', 2]]);
+      // a@6 closes a's [0,5) only: b's watermark is still 2.
+      await insert('sub', [['a', 6]]);
+      await q.waitFor((r) => r.length >= 1);
+      // b@3 is on time for b, though a's watermark is past 5; b@7 then closes b's [0,5) with 2 events.
+      await insert('sub', [['b', 3]]);
+      await insert('sub', [['b', 7]]);
+      await q.waitFor((r) => r.length >= 2);
+      // a@2 is late for a (dropped); a@11 closes a's [5,10) holding a@6 alone.
+      await insert('sub', [['a', 2]]);
+      await insert('sub', [['a', 11]]);
+      await q.waitFor((r) => r.length >= 3);
+      expect(q.rows).toEqual([
+        ['a', w(0), '1'],
+        ['b', w(0), '2'],
+        ['a', w(5), '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
 });
