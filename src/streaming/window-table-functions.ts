@@ -105,6 +105,7 @@ export function planWindowTableFunction(fn: TableFunctionRef, input: PlanNode, s
   const size = toTimeUnits(timeType, intervalMs(cenv, scope, rest[want - 1]!, 'The window size'));
   const step = name === 'hop' ? toTimeUnits(timeType, intervalMs(cenv, scope, rest[0]!, 'The hop interval')) : size;
   if (step > size) throw new DbError('BAD_ARGUMENTS', 'The hop interval must not be larger than the window size');
+  if (!(step >= 1)) throw new DbError('BAD_ARGUMENTS', `The window interval is finer than the time column's precision (${timeType.name})`);
   return new TimeWindowNode(input, name === 'tumble' ? 'tumble' : 'hop', time, timeType, size, step);
 }
 
