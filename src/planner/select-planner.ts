@@ -27,6 +27,7 @@ import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
 import { findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
+import { substreamAggregates } from '../streaming/substream-rewrite.js';
 
 /** Results a query produces beside its blocks. */
 export interface QueryExtras {
@@ -144,6 +145,7 @@ export class QueryPlanner {
     let scope = from.scope;
     const streaming = isUnbounded(from.node);
     if (!streaming && q.emit) throw new DbError('SYNTAX_ERROR', 'EMIT is only valid in a streaming query (a query over a stream, not table())');
+    if (streaming) q = substreamAggregates(q, (name) => !!this.env.functions.aggregate(name));
     // LIMIT with nothing that filters, groups or reorders rows before it: read no more than needed
     // (ClickHouse lowers max_block_size the same way), so `FROM system.numbers LIMIT 10` reads 10 rows.
     if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy) {
