@@ -146,6 +146,7 @@ export class Engine implements SessionFactory {
           totalRowsApprox: q.progress.totalRowsToRead,
           writtenRows: q.progress.writtenRows,
           writtenBytes: q.progress.writtenBytes,
+          lateEvents: q.progress.lateEvents,
           isCancelled: q.controller.signal.aborted,
           address: q.address,
           interface: q.interface,

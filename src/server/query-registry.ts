@@ -40,5 +40,5 @@ export class QueryRegistry {
 }
 
 export function newProgress(): QueryProgress {
-  return { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, startNs: process.hrtime.bigint() };
+  return { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, lateEvents: 0, startNs: process.hrtime.bigint() };
 }

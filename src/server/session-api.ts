@@ -72,6 +72,8 @@ export interface QueryProgress {
   writtenBytes: number;
   resultRows: number;
   resultBytes: number;
+  /** Streaming: events dropped because their window had already been emitted (late beyond the watermark). */
+  lateEvents: number;
   readonly startNs: bigint;
 }
 

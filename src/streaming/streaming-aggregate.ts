@@ -195,6 +195,7 @@ export class StreamingAggregateNode implements PlanNode {
           else byWindow.set(key, [r]);
         }
         w.clock.lateEvents += late;
+        ctx.progress.lateEvents += late;
         for (const [key, list] of byWindow) {
           let e = windows.get(key);
           if (!e) {

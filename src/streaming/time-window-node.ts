@@ -80,8 +80,10 @@ export class TimeWindowNode implements PlanNode {
       const times = eventTimes(this.time.eval(block, ctx.fn), rows);
       const watermark = streaming && clock.dropsLate ? clock.watermark : -Infinity;
       let out: Block;
+      const lateBefore = clock.lateEvents;
       if (this.kind === 'tumble') out = this.tumble(block, times, watermark);
       else out = this.hop(block, times, watermark);
+      ctx.progress.lateEvents += clock.lateEvents - lateBefore;
       if (streaming) {
         let max = -Infinity;
         for (let i = 0; i < rows; i++) if (times[i]! > max) max = times[i]!;

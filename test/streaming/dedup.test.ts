@@ -30,7 +30,7 @@ function queryContext(): QueryContext {
   return {
     queryId: 'q',
     signal: new AbortController().signal,
-    progress: { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, startNs: 0n },
+    progress: { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, lateEvents: 0, startNs: 0n },
     fn: fnCtx,
     settings: new Map(),
     deadlineMs: Infinity,

@@ -78,7 +78,7 @@ function queryContext(settings: Record<string, string> = {}, blockRows = 65409, 
   return {
     queryId: 'q',
     signal,
-    progress: { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, startNs: 0n },
+    progress: { readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, lateEvents: 0, startNs: 0n },
     fn: fnContext(),
     settings: new Map(Object.entries(settings)),
     deadlineMs: Infinity,

@@ -64,6 +64,11 @@ describe('streaming windows', () => {
         ['2024-01-01 00:00:05.000', 'b', '1'],
         ['2024-01-01 00:00:10.000', 'a', '1'],
       ]);
+      // The dropped event is counted where operators can see it.
+      const r = await h.session().execute({ sql: "SELECT late_events FROM system.processes WHERE query LIKE '%tumble(tw, ts, 5s)%' AND query NOT LIKE '%system.processes%'" });
+      const late: unknown[][] = [];
+      for await (const b of r.blocks) late.push(...b.toRows());
+      expect(late.map((x) => Number(x[0]))).toEqual([1]);
     } finally {
       q.stop();
     }

@@ -19,7 +19,7 @@ export interface SystemContext {
   readonly settings: () => ReadonlyMap<string, string>;
   readonly processes: () => {
     queryId: string; user: string; query: string; elapsedMs: number; readRows: number; readBytes: number; address: string; interface: string;
-    totalRowsApprox?: number; writtenRows?: number; writtenBytes?: number; isCancelled?: boolean;
+    totalRowsApprox?: number; writtenRows?: number; writtenBytes?: number; isCancelled?: boolean; lateEvents?: number;
   }[];
   readonly currentDatabase: string;
   readonly tableEngines: readonly string[];
@@ -165,9 +165,9 @@ export function systemTable(ctx: SystemContext, database: string, name: string):
     case 'processes':
       return table(
         [['query_id', T.String], ['user', T.String], ['query', T.String], ['elapsed', T.Float64], ['read_rows', T.UInt64], ['read_bytes', T.UInt64], ['address', T.String], ['interface', T.String], ['is_initial_query', T.UInt8],
-          ['is_cancelled', T.UInt8], ['total_rows_approx', T.UInt64], ['written_rows', T.UInt64], ['written_bytes', T.UInt64]],
+          ['is_cancelled', T.UInt8], ['total_rows_approx', T.UInt64], ['written_rows', T.UInt64], ['written_bytes', T.UInt64], ['late_events', T.UInt64]],
         ctx.processes().map((p) => [p.queryId, p.user, p.query, p.elapsedMs / 1000, BigInt(p.readRows), BigInt(p.readBytes), p.address, p.interface, 1,
-          p.isCancelled ? 1 : 0, BigInt(p.totalRowsApprox ?? 0), BigInt(p.writtenRows ?? 0), BigInt(p.writtenBytes ?? 0)]),
+          p.isCancelled ? 1 : 0, BigInt(p.totalRowsApprox ?? 0), BigInt(p.writtenRows ?? 0), BigInt(p.writtenBytes ?? 0), BigInt(p.lateEvents ?? 0)]),
         'processes',
       );
     case 'parts': {

@@ -43,7 +43,7 @@ const StringType = parseDataType('String');
 
 function newProgress(): QueryProgress {
   return {
-    readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0,
+    readRows: 0, readBytes: 0, totalRowsToRead: 0, writtenRows: 0, writtenBytes: 0, resultRows: 0, resultBytes: 0, lateEvents: 0,
     startNs: process.hrtime.bigint(),
   };
 }
