@@ -29,7 +29,8 @@ export interface PlannedFrom {
   scope: Scope;
 }
 
-export type PlanQueryFn = (q: Query, ctes: ReadonlyMap<string, Query>) => Promise<PlanNode>;
+/** Plans a subquery; `historical` (inside table()) reads the streams it names as bounded tables. */
+export type PlanQueryFn = (q: Query, ctes: ReadonlyMap<string, Query>, historical?: boolean) => Promise<PlanNode>;
 
 const emptySubqueries = { get: () => undefined };
 
@@ -101,7 +102,7 @@ function readsAsStream(entry: TableEntry, env: PlannerEnv, historical: boolean):
 async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn, historical = false): Promise<PlannedFrom> {
   const alias = item.alias;
   if (!item.database && ctes.has(item.name)) {
-    const node = await planQuery(ctes.get(item.name)!, ctes);
+    const node = await planQuery(ctes.get(item.name)!, ctes, historical);
     return { node, scope: scopeFor(node, [alias ?? item.name]) };
   }
   const db = item.database ?? env.currentDatabase;
@@ -118,7 +119,7 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     if (entry.kind === 'materialized_view' && entry.target) {
       return planTable({ kind: 'table', database: entry.target.database, name: entry.target.name, alias: alias ?? item.name }, env, ctes, planQuery, historical);
     }
-    const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map());
+    const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map(), historical);
     return { node, scope: scopeFor(node, qualifiers) };
   }
   if (entry.kind === 'random_stream') {

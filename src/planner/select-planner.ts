@@ -93,6 +93,13 @@ export class QueryPlanner {
     }
   }
 
+  /** A planner for `table(view or CTE)`: every stream it reads is read as a bounded table. */
+  private historical(): QueryPlanner {
+    const settings = new Map(this.env.settings);
+    settings.set('query_mode', 'table');
+    return new QueryPlanner({ ...this.env, settings }, this.extras);
+  }
+
   private castToCommon(a: PlanNode, b: PlanNode): [PlanNode, PlanNode] {
     const common = a.header.map((c, i) => leastSupertype([c.type, b.header[i]!.type]));
     const cast = (n: PlanNode): PlanNode => {
@@ -139,7 +146,7 @@ export class QueryPlanner {
       else if (w.expr) aliases.set(w.name, stripAlias(w.expr));
     }
     const from = q.from
-      ? await planFrom(q.from, this.env, ctes, (sub, c) => this.plan(sub, c, false))
+      ? await planFrom(q.from, this.env, ctes, (sub, c, historical) => (historical ? this.historical() : this).plan(sub, c, false))
       : { node: new OneRowSource() as PlanNode, scope: Scope.fromHeader(new OneRowSource().header) };
     let node = from.node;
     let scope = from.scope;
