@@ -4,6 +4,9 @@ import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import type { AggregateStates } from '../functions/function.js';
 import type { FunctionContext } from '../functions/function.js';
 import { makeGroupIndex, type AggregateSpec, type GroupIndex } from '../exec/operators/aggregate.js';
+import { takeColumn } from '../columns/ops.js';
+
+const FIRST_ROW = new Uint32Array(1);
 
 /** A GroupTable's state as plain data (materialized-view checkpoints): keys and serialized states in group-id order. */
 export interface GroupTableSnapshot {
@@ -22,6 +25,10 @@ export interface GroupTableSnapshot {
  */
 export class GroupTable {
   private readonly index: GroupIndex | undefined;
+  /** The keys that vary within this table (hashed); the others are constant (a window's start and end). */
+  private readonly hashed: readonly CompiledExpr[];
+  /** For each constant key position: its one-row value, taken from the first block. */
+  private constants: (Column | undefined)[] = [];
   readonly states: AggregateStates[];
   private ids = new Uint32Array(0);
   /** Groups touched since the last `takeChanged` (EMIT ON UPDATE). */
@@ -32,8 +39,14 @@ export class GroupTable {
     readonly keys: readonly CompiledExpr[],
     readonly aggregates: readonly AggregateSpec[],
     private readonly trackChanges = false,
+    /**
+     * Key positions known to be constant within the table (window_start / window_end of one window): they are
+     * not hashed, so `GROUP BY k, window_start` hashes k alone (a typed hash instead of a composite key).
+     */
+    private readonly constantKeys: readonly boolean[] = [],
   ) {
-    this.index = keys.length ? makeGroupIndex(keys.map((k) => k.type)) : undefined;
+    this.hashed = keys.filter((_, i) => !constantKeys[i]);
+    this.index = this.hashed.length ? makeGroupIndex(this.hashed.map((k) => k.type)) : undefined;
     this.states = aggregates.map((a) => a.fn.createStates());
     if (!this.index) for (const s of this.states) s.resize(1);
   }
@@ -45,6 +58,9 @@ export class GroupTable {
   add(block: Block, fn: FunctionContext): void {
     const rows = block.rows;
     if (!rows) return;
+    if (this.rows === 0 && this.hashed.length < this.keys.length) {
+      this.constants = this.keys.map((k, i) => (this.constantKeys[i] ? takeColumn(k.eval(block, fn), FIRST_ROW) : undefined));
+    }
     this.rows += rows;
     if (!this.index) {
       for (let j = 0; j < this.aggregates.length; j++) this.states[j]!.addAll(this.aggregates[j]!.args.map((a) => a.eval(block, fn)), rows);
@@ -53,7 +69,7 @@ export class GroupTable {
     }
     if (this.ids.length < rows) this.ids = new Uint32Array(Math.max(rows, this.ids.length * 2));
     const groupIds = this.ids.subarray(0, rows);
-    this.index.assign(this.keys.map((k) => k.eval(block, fn)), rows, groupIds);
+    this.index.assign(this.hashed.map((k) => k.eval(block, fn)), rows, groupIds);
     for (let j = 0; j < this.aggregates.length; j++) {
       const args = this.aggregates[j]!.args.map((a) => a.eval(block, fn));
       this.states[j]!.resize(this.index.size);
@@ -72,12 +88,20 @@ export class GroupTable {
     for (let i = 0; i < rows; i++) this.changed[ids[i]!] = 1;
   }
 
+  /** Key columns of every group, in key order (constant keys repeated). */
+  private keyColumns(groups: number): Column[] {
+    const hashed = this.index ? this.index.keyColumns() : [];
+    if (hashed.length === this.keys.length) return hashed;
+    let h = 0;
+    const zeros = new Uint32Array(groups);
+    return this.keys.map((_, i) => (this.constantKeys[i] ? takeColumn(this.constants[i]!, zeros) : hashed[h++]!));
+  }
+
   /** Current results of every group: key columns then aggregate columns. */
   finalize(header: Header): Block {
-    const groups = this.groups;
-    const keyCols: Column[] = this.index ? this.index.keyColumns() : [];
-    const aggCols = this.states.map((s) => s.finalize(Math.max(groups, this.index ? groups : 1)));
-    return new Block(header, [...keyCols, ...aggCols], this.index ? groups : 1);
+    const rows = this.index ? this.groups : 1;
+    const aggCols = this.states.map((s) => s.finalize(Math.max(rows, 1)));
+    return new Block(header, [...(this.keys.length ? this.keyColumns(rows) : []), ...aggCols], rows);
   }
 
   /** Results of the groups changed since the last call only. */
@@ -97,7 +121,7 @@ export class GroupTable {
     return {
       rows: this.rows,
       groups,
-      keys: this.index ? this.index.keyColumns() : [],
+      keys: this.keys.length && groups ? this.keyColumns(groups) : [],
       states: this.states.map((s) => Array.from({ length: groups }, (_, g) => s.serializeState(g))),
     };
   }
@@ -106,9 +130,12 @@ export class GroupTable {
   restore(snap: GroupTableSnapshot): void {
     const groups = snap.groups;
     let ids: Uint32Array;
+    if (groups && this.hashed.length < this.keys.length) {
+      this.constants = snap.keys.map((c, i) => (this.constantKeys[i] ? takeColumn(c, FIRST_ROW) : undefined));
+    }
     if (this.index) {
       ids = new Uint32Array(groups);
-      if (groups) this.index.assign([...snap.keys], groups, ids);
+      if (groups) this.index.assign(snap.keys.filter((_, i) => !this.constantKeys[i]), groups, ids);
       for (const s of this.states) s.resize(this.index.size);
     } else ids = new Uint32Array(groups);
     for (let j = 0; j < this.states.length; j++) {

@@ -70,7 +70,11 @@ export class StreamingAggregateNode implements PlanNode {
   ) {
     this.children = [input];
     this.header = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
+    this.windowKeys = windowed ? keys.map((k) => k.name === 'window_start' || k.name === 'window_end') : [];
   }
+
+  /** Windowed: the keys that are constant within one window's table (window_start, window_end). */
+  private readonly windowKeys: readonly boolean[];
 
   describe(): string {
     const how = this.windowed ? 'windows, on watermark' : this.emit.onUpdate ? 'on update' : `every ${this.emit.periodicMs} ms`;
@@ -200,7 +204,7 @@ export class StreamingAggregateNode implements PlanNode {
           let e = windows.get(key);
           if (!e) {
             const r0 = list[0]!;
-            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates) }));
+            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates, false, this.windowKeys) }));
           }
           const mask = new Uint8Array(rows);
           for (const r of list) mask[r] = 1;
@@ -288,7 +292,7 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
     const windows = new Map<number, GroupTable>();
     for (const w0 of this.restoreFrom?.windows ?? []) {
-      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate);
+      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys);
       t.restore(w0.table);
       windows.set(w0.end, t);
     }
@@ -378,7 +382,7 @@ export class StreamingAggregateNode implements PlanNode {
     const tableFor = (end: number): GroupTable => {
       touched.add(end);
       let t = windows.get(end);
-      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate)));
+      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys)));
       return t;
     };
     if (same) {
