@@ -123,7 +123,8 @@ export class Subscriptions {
       plan = checkMaterializedViewPlan(node);
     } catch (e) {
       const err = toDbError(e);
-      throw new DbError(err.errorName as 'NOT_IMPLEMENTED', err.message.replace('Materialized views over', 'SUBSCRIBE over'));
+      if (err.errorName !== 'NOT_IMPLEMENTED') throw err;
+      throw new DbError('NOT_IMPLEMENTED', err.message.replace('Materialized views over', 'SUBSCRIBE queries over'));
     }
     const { scan, aggregate } = plan;
     if (!scan) throw new DbError('NOT_IMPLEMENTED', 'SUBSCRIBE is supported over a stream read only: its state cannot be checkpointed');
