@@ -20,6 +20,9 @@ export interface AggregateCheckpoint {
   readonly windows?: readonly { readonly end: number; readonly table: GroupTableSnapshot }[];
 }
 
+/** How soon a global aggregation restored from a checkpoint emits first (ms). */
+const RESTORED_FIRST_EMIT_MS = 500;
+
 /** When a streaming aggregation emits (Proton's EMIT clause, resolved by the planner). */
 export interface EmitPolicy {
   /** Emit every this many ms of processing time (global aggregation: 2000 by default; windows: only with PERIODIC). */
@@ -242,7 +245,9 @@ export class StreamingAggregateNode implements PlanNode {
       dirty = true;
     }
     this.live = { global: table };
-    let due = Date.now() + period;
+    // A restored state is shown again soon (once the events that arrived meanwhile are likely read), not a
+    // whole period later: a recovered query would otherwise say nothing for up to `period`.
+    let due = Date.now() + (this.restoreFrom?.global ? Math.min(period, RESTORED_FIRST_EMIT_MS) : period);
     try {
       for (;;) {
         const got = await pump.next(due - Date.now());
