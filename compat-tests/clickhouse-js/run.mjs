@@ -396,7 +396,10 @@ suite.check(
         seen += batch.length;
         if (seen >= 10 && !controller.signal.aborted) {
           listed = await running();
+          // clickhouse-js's abort_signal covers the request until the response starts; a result that is already
+          // streaming is stopped with ResultSet.close(), which destroys the socket (the server sees a disconnect).
           controller.abort();
+          rs.close();
         }
       }
     } catch {
