@@ -100,7 +100,7 @@ export class GroupTable {
   /** Current results of every group: key columns then aggregate columns. */
   finalize(header: Header): Block {
     const rows = this.index ? this.groups : 1;
-    const aggCols = this.states.map((s) => s.finalize(Math.max(rows, 1)));
+    const aggCols = this.states.map((s) => s.finalize(rows));
     return new Block(header, [...(this.keys.length ? this.keyColumns(rows) : []), ...aggCols], rows);
   }
 

@@ -47,7 +47,7 @@ export function parseSeekTo(text: string, timeType: DataType, timezone: string, 
   const rel = RELATIVE.exec(t);
   if (rel) return { kind: 'time', value: msToTimeValue(timeType, nowMs - Number(rel[1]) * UNIT_MS[rel[2]!.toLowerCase()]!) };
   // Sequence numbers, one per shard in Proton ('5' or '5,7'): Hadron has one shard.
-  if (/^\d+(,\d+)*$/.test(t) && !/^\d{4}-/.test(t)) return { kind: 'sn', sn: Number(t.split(',')[0]) };
+  if (/^\d+(,\d+)*$/.test(t)) return { kind: 'sn', sn: Number(t.split(',')[0]) };
   try {
     const v = parseValueText(removeLowCardinality(baseType(timeType)), t, timezone);
     if (typeof v === 'number') return { kind: 'time', value: v };

@@ -1,4 +1,4 @@
-import { Block, concatBlocks, type Header } from '../core/block.js';
+import { Block, type Header } from '../core/block.js';
 import type { Column } from '../columns/column.js';
 import { takeColumn } from '../columns/ops.js';
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
@@ -265,6 +265,6 @@ export class SessionAggregateNode implements PlanNode {
       if (m === 'none') return undefined;
       if (m !== 'all') out = out.filter(m.mask, m.count);
     }
-    return concatBlocks(this.header, [out]);
+    return out;
   }
 }
