@@ -6,7 +6,8 @@ import { Scope, type ScopeColumn } from '../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import { exprName } from '../analyzer/column-name.js';
-import { removeLowCardinality, T } from '../types/data-type.js';
+import { removeLowCardinality, simpleType, T } from '../types/data-type.js';
+import { DELTA_COLUMN } from '../streaming/stream-mode.js';
 import { leastSupertype } from '../types/supertype.js';
 import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { DistinctNode, LimitByNode, LimitNode, SetOperationNode, UnionAllNode } from '../exec/operators/limit.js';
@@ -25,7 +26,7 @@ import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowC
 import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
-import { findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { changelogDelta, findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
 import { substreamAggregates } from '../streaming/substream-rewrite.js';
 
@@ -187,6 +188,10 @@ export class QueryPlanner {
       items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)), alias: item.alias });
     }
     if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
+    // A subquery that emits a changelog hands its `_tp_delta` on, so the query above it retracts.
+    if (!top && q.emit?.changelog && !items.some((i) => i.name === DELTA_COLUMN)) {
+      items.push({ expr: { kind: 'identifier', parts: [DELTA_COLUMN] }, name: DELTA_COLUMN });
+    }
     // `AS` anywhere in an expression defines a query-wide alias (`has([0 AS x], x)`).
     for (const root of [...q.columns, q.where, q.prewhere, q.having, ...(q.groupBy ?? []), ...(q.orderBy ?? []).map((o) => o.expr)]) {
       if (root) collectNestedAliases(root, aliases, true);
@@ -268,11 +273,14 @@ export class QueryPlanner {
         const resolved = parts ? scope.resolveQuiet(parts) : undefined;
         return { name: c.name, type: c.type, index, shortName: resolved ? resolved.shortName : c.name, qualifiers: resolved ? resolved.qualifiers : [] };
       });
+      // EMIT CHANGELOG: the aggregation's output carries `_tp_delta` after its keys and aggregates.
+      if (streaming && q.emit?.changelog) columns.push({ name: DELTA_COLUMN, shortName: DELTA_COLUMN, type: simpleType('Int8'), index: postHeader.length, qualifiers: [] });
       sc = new AggregatedScope(columns, aliases, scope);
       const having = q.having ? compileExpression(cenv, sc, q.having) : undefined;
       if (streaming || findWindow(node) instanceof SessionWindowNode) {
         if (q.withTotals || q.groupByModifier) throw new DbError('NOT_IMPLEMENTED', `${q.withTotals ? 'WITH TOTALS' : q.groupByModifier} is not supported in streaming queries`);
-        node = planStreamingAggregate(node, keys, aggregates, having, q, cenv);
+        const delta = streaming ? changelogDelta(node, scope, cenv) : undefined;
+        node = planStreamingAggregate(node, keys, aggregates, having, q, cenv, delta);
       } else node = new AggregateNode(node, keys, aggregates, {
         having,
         withTotals: !!q.withTotals,

@@ -5,6 +5,8 @@ import type { AggregateStates } from '../functions/function.js';
 import type { FunctionContext } from '../functions/function.js';
 import { makeGroupIndex, type AggregateSpec, type GroupIndex } from '../exec/operators/aggregate.js';
 import { takeColumn } from '../columns/ops.js';
+import { retractingStates, type Deltas, type RetractingStates } from './changelog/retracting-states.js';
+import { deltaAt } from './changelog/latest-per-key.js';
 
 const FIRST_ROW = new Uint32Array(1);
 
@@ -44,11 +46,33 @@ export class GroupTable {
      * not hashed, so `GROUP BY k, window_start` hashes k alone (a typed hash instead of a composite key).
      */
     private readonly constantKeys: readonly boolean[] = [],
+    /**
+     * Over a changelog: each row's `_tp_delta` (+1 / −1). States then retract, and a group whose rows have all
+     * been retracted disappears from the results.
+     */
+    private readonly delta?: CompiledExpr,
   ) {
     this.hashed = keys.filter((_, i) => !constantKeys[i]);
     this.index = this.hashed.length ? makeGroupIndex(this.hashed.map((k) => k.type)) : undefined;
-    this.states = aggregates.map((a) => a.fn.createStates());
+    this.states = aggregates.map((a) => (delta ? retractingStates(a) : a.fn.createStates()));
     if (!this.index) for (const s of this.states) s.resize(1);
+  }
+
+  /** Changelog input: the net number of rows in each group (+1s minus −1s). */
+  private net = new Float64Array(0);
+
+  /** Whether a group has rows (always, unless rows were retracted). */
+  present(group: number): boolean {
+    return !this.delta || !this.keys.length || this.net[group]! > 0;
+  }
+
+  private addNet(groupIds: Uint32Array, rows: number, deltas: Deltas): void {
+    if (this.net.length < this.groups) {
+      const n = new Float64Array(Math.max(this.groups, this.net.length * 2, 16));
+      n.set(this.net);
+      this.net = n;
+    }
+    for (let i = 0; i < rows; i++) this.net[groupIds[i]!]! += deltas(i);
   }
 
   get groups(): number {
@@ -62,19 +86,25 @@ export class GroupTable {
       this.constants = this.keys.map((k, i) => (this.constantKeys[i] ? takeColumn(k.eval(block, fn), FIRST_ROW) : undefined));
     }
     this.rows += rows;
-    if (!this.index) {
+    if (this.ids.length < rows) this.ids = new Uint32Array(Math.max(rows, this.ids.length * 2));
+    if (!this.index && !this.delta) {
       for (let j = 0; j < this.aggregates.length; j++) this.states[j]!.addAll(this.aggregates[j]!.args.map((a) => a.eval(block, fn)), rows);
       if (this.trackChanges) this.markChanged(new Uint32Array(1), 1);
       return;
     }
-    if (this.ids.length < rows) this.ids = new Uint32Array(Math.max(rows, this.ids.length * 2));
     const groupIds = this.ids.subarray(0, rows);
-    this.index.assign(this.hashed.map((k) => k.eval(block, fn)), rows, groupIds);
+    if (this.index) this.index.assign(this.hashed.map((k) => k.eval(block, fn)), rows, groupIds);
+    else groupIds.fill(0);
+    const groups = this.index ? this.index.size : 1;
+    const deltas = this.delta ? deltaAt(this.delta.eval(block, fn)) : undefined;
     for (let j = 0; j < this.aggregates.length; j++) {
       const args = this.aggregates[j]!.args.map((a) => a.eval(block, fn));
-      this.states[j]!.resize(this.index.size);
-      this.states[j]!.add(groupIds, args, rows);
+      const st = this.states[j]!;
+      st.resize(groups);
+      if (deltas) (st as RetractingStates).addDeltas(groupIds, args, rows, deltas);
+      else st.add(groupIds, args, rows);
     }
+    if (deltas) this.addNet(groupIds, rows, deltas);
     if (this.trackChanges) this.markChanged(groupIds, rows);
   }
 
@@ -97,19 +127,39 @@ export class GroupTable {
     return this.keys.map((_, i) => (this.constantKeys[i] ? takeColumn(this.constants[i]!, zeros) : hashed[h++]!));
   }
 
-  /** Current results of every group: key columns then aggregate columns. */
-  finalize(header: Header): Block {
+  /** Current results of every group, row = group id (retracted groups included): key columns then aggregates. */
+  finalizeAll(header: Header): Block {
     const rows = this.index ? this.groups : 1;
     const aggCols = this.states.map((s) => s.finalize(rows));
     return new Block(header, [...(this.keys.length ? this.keyColumns(rows) : []), ...aggCols], rows);
   }
 
+  /** Current results of every group that has rows. */
+  finalize(header: Header): Block {
+    const all = this.finalizeAll(header);
+    if (!this.delta || !this.keys.length) return all;
+    const mask = new Uint8Array(all.rows);
+    let n = 0;
+    for (let g = 0; g < all.rows; g++) if (this.present(g)) (mask[g] = 1), n++;
+    return n === all.rows ? all : all.filter(mask, n);
+  }
+
+  /** Groups changed since the last call, cleared (EMIT CHANGELOG / ON UPDATE). */
+  takeChanged(): Uint8Array {
+    const out = this.changed.slice(0, this.groups);
+    this.changed.fill(0);
+    return out;
+  }
+
   /** Results of the groups changed since the last call only. */
   finalizeChanged(header: Header): Block {
-    const all = this.finalize(header);
+    const all = this.finalizeAll(header);
     const mask = this.changed.subarray(0, all.rows);
     let n = 0;
-    for (let i = 0; i < mask.length; i++) n += mask[i]!;
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] && !this.present(i)) mask[i] = 0;
+      n += mask[i]!;
+    }
     const out = n === all.rows ? all : all.filter(mask.slice(), n);
     this.changed.fill(0);
     return out;

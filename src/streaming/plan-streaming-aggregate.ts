@@ -12,6 +12,9 @@ import { SessionAggregateNode, SessionWindowNode } from './session-window.js';
 import { AggregateNode } from '../exec/operators/aggregate.js';
 import { isUnbounded } from '../planner/plan-node.js';
 import { intervalMs, toTimeUnits } from './window-table-functions.js';
+import { compileExpression } from '../analyzer/expression-compiler.js';
+import { DELTA_COLUMN } from './stream-mode.js';
+import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 
 /** The window operator feeding this aggregation, if any (not one below another aggregation). */
 export function findWindow(node: PlanNode): TimeWindowNode | SessionWindowNode | undefined {
@@ -39,8 +42,10 @@ export function planStreamingAggregate(
   having: CompiledExpr | undefined,
   q: SelectQuery,
   cenv: CompileEnv,
+  delta?: CompiledExpr,
 ): PlanNode {
   const emit = q.emit ?? {};
+  const changelog = { delta, emit: !!emit.changelog };
   const ms = (e: Expr | undefined, what: string): number | undefined => (e ? intervalMs(cenv, new Scope([]), e, what) : undefined);
   const policy: EmitPolicy = {
     periodicMs: ms(emit.periodic, 'EMIT PERIODIC'),
@@ -49,6 +54,7 @@ export function planStreamingAggregate(
   };
   const window = findWindow(input);
   const byWindow = keys.some((k) => k.name === 'window_start' || k.name === 'window_end');
+  if (changelog.emit && window) throw new DbError('NOT_IMPLEMENTED', 'EMIT CHANGELOG is supported for global aggregation only, not over windows');
   if (window instanceof SessionWindowNode) {
     if (!byWindow) throw new DbError('NOT_IMPLEMENTED', 'A session window query must GROUP BY window_start, window_end');
     return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs);
@@ -63,17 +69,37 @@ export function planStreamingAggregate(
     const partitionKeys = keys.filter((k) => partitionNames.has(k.name));
     if (partitionKeys.length && window instanceof TimeWindowNode && isUnbounded(input)) {
       window.clock.dropsLate = false;
-      return new StreamingAggregateNode(input, keys, aggregates, policy, having, {
-        clock: window.clock,
-        windowEndColumn: endColumn,
-        substreams: { keys: partitionKeys, time: window.time },
-      });
+      return new StreamingAggregateNode(
+        input,
+        keys,
+        aggregates,
+        policy,
+        having,
+        { clock: window.clock, windowEndColumn: endColumn, substreams: { keys: partitionKeys, time: window.time } },
+        changelog,
+      );
     }
-    return new StreamingAggregateNode(input, keys, aggregates, policy, having, { clock: window.clock, windowEndColumn: endColumn });
+    return new StreamingAggregateNode(input, keys, aggregates, policy, having, { clock: window.clock, windowEndColumn: endColumn }, changelog);
   }
   if (window) {
     // Aggregating windowed rows without grouping by the window: the windows only label rows.
     window.clock.dropsLate = false;
   }
-  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, periodicMs: policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS) }, having);
+  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, periodicMs: policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS) }, having, undefined, changelog);
+}
+
+/**
+ * An aggregation over a changelog (a changelog or key-value stream, `changelog(…)`, a subquery that emits a
+ * changelog): turns on change tracking in the versioned_kv conversions feeding it and returns its `_tp_delta`.
+ */
+export function changelogDelta(input: PlanNode, scope: Scope, cenv: CompileEnv): CompiledExpr | undefined {
+  if (!scope.resolveQuiet([DELTA_COLUMN])) return undefined;
+  trackChanges(input);
+  return compileExpression(cenv, scope, { kind: 'identifier', parts: [DELTA_COLUMN] });
+}
+
+function trackChanges(node: PlanNode): void {
+  if (node instanceof ChangelogConvertNode) node.tracking = true;
+  if (node instanceof StreamingAggregateNode || node instanceof AggregateNode) return;
+  for (const c of node.children) trackChanges(c);
 }

@@ -10,6 +10,10 @@ import { InputPump, TICK } from './input-pump.js';
 import type { WatermarkClock } from './watermark.js';
 import { isEmitVersion } from './emit-version.js';
 import { DbError } from '../errors/index.js';
+import { NumericColumn } from '../columns/column.js';
+import { takeColumn } from '../columns/ops.js';
+import { simpleType } from '../types/data-type.js';
+import { DELTA_COLUMN } from './stream-mode.js';
 
 /** A streaming aggregation's state as plain data (materialized-view checkpoints). */
 export interface AggregateCheckpoint {
@@ -18,6 +22,14 @@ export interface AggregateCheckpoint {
   readonly global?: GroupTableSnapshot;
   /** Windowed aggregation: the state of each window not yet emitted and closed, by window end. */
   readonly windows?: readonly { readonly end: number; readonly table: GroupTableSnapshot }[];
+}
+
+/** Aggregation over a changelog input, and EMIT CHANGELOG. */
+export interface ChangelogOptions {
+  /** The input's `_tp_delta`: rows with −1 retract. */
+  readonly delta?: CompiledExpr;
+  /** EMIT CHANGELOG: emit −1 / +1 pairs per changed group, with a `_tp_delta` column. */
+  readonly emit?: boolean;
 }
 
 /** How soon a global aggregation restored from a checkpoint emits first (ms). */
@@ -70,10 +82,46 @@ export class StreamingAggregateNode implements PlanNode {
     readonly emit: EmitPolicy,
     readonly having?: CompiledExpr,
     readonly windowed?: WindowedOptions,
+    readonly changelog: ChangelogOptions = {},
   ) {
     this.children = [input];
-    this.header = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
+    this.resultHeader = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
+    this.header = changelog.emit ? [...this.resultHeader, { name: DELTA_COLUMN, type: simpleType('Int8') }] : this.resultHeader;
     this.windowKeys = windowed ? keys.map((k) => k.name === 'window_start' || k.name === 'window_end') : [];
+  }
+
+  /** Keys then aggregates (the header without EMIT CHANGELOG's `_tp_delta`). */
+  private readonly resultHeader: Header;
+  /** EMIT CHANGELOG: the results last emitted, row = group id, and which of them were present. */
+  private emitted?: { block: Block; present: Uint8Array };
+
+  /**
+   * EMIT CHANGELOG: for each group changed since the last emission, −1 with its previous result (if it had
+   * one) and +1 with its new result (unless all its rows have been retracted).
+   */
+  private changelogEmission(table: GroupTable, ctx: QueryContext): Block {
+    const cur = table.finalizeAll(this.resultHeader);
+    const changed = table.takeChanged();
+    const prev = this.emitted;
+    const present = new Uint8Array(cur.rows);
+    const retract: number[] = [];
+    const insert: number[] = [];
+    for (let g = 0; g < cur.rows; g++) {
+      present[g] = table.present(g) ? 1 : 0;
+      if (!changed[g]) continue;
+      if (prev && g < prev.block.rows && prev.present[g]) retract.push(g);
+      if (present[g]) insert.push(g);
+    }
+    this.emitted = { block: cur, present };
+    const part = (b: Block, rows: number[], delta: number): Block => {
+      const idx = Uint32Array.from(rows);
+      const taken = this.applyHaving(new Block(this.resultHeader, b.columns.map((c) => takeColumn(c, idx)), idx.length), ctx);
+      return new Block(this.header, [...taken.columns, new NumericColumn(new Int8Array(taken.rows).fill(delta))], taken.rows);
+    };
+    const parts: Block[] = [];
+    if (prev && retract.length) parts.push(part(prev.block, retract, -1));
+    if (insert.length) parts.push(part(cur, insert, 1));
+    return concatBlocks(this.header, parts);
   }
 
   /** Windowed: the keys that are constant within one window's table (window_start, window_end). */
@@ -207,7 +255,7 @@ export class StreamingAggregateNode implements PlanNode {
           let e = windows.get(key);
           if (!e) {
             const r0 = list[0]!;
-            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates, false, this.windowKeys) }));
+            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates, false, this.windowKeys, this.changelog.delta) }));
           }
           const mask = new Uint8Array(rows);
           for (const r of list) mask[r] = 1;
@@ -233,7 +281,8 @@ export class StreamingAggregateNode implements PlanNode {
   }
 
   private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {
-    const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate);
+    const emitChangelog = !!this.changelog.emit;
+    const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate || emitChangelog, [], this.changelog.delta);
     const pump = new InputPump(this.input.run(ctx));
     // ON UPDATE alone emits after each block; with PERIODIC it batches the changed groups per tick.
     const onUpdate = !!this.emit.onUpdate;
@@ -261,7 +310,7 @@ export class StreamingAggregateNode implements PlanNode {
           if (dirty) {
             dirty = false;
             this.stampVersion();
-            const out = this.applyHaving(onUpdate ? table.finalizeChanged(this.header) : table.finalize(this.header), ctx);
+            const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(onUpdate ? table.finalizeChanged(this.header) : table.finalize(this.header), ctx);
             this.emitVersion++;
             if (out.rows) yield* this.emission(out);
           }
@@ -277,7 +326,7 @@ export class StreamingAggregateNode implements PlanNode {
         if (onUpdate && period === Infinity) {
           dirty = false;
           this.stampVersion();
-          const out = this.applyHaving(table.finalizeChanged(this.header), ctx);
+          const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(table.finalizeChanged(this.header), ctx);
           this.emitVersion++;
           if (out.rows) yield* this.emission(out);
         }
@@ -285,7 +334,7 @@ export class StreamingAggregateNode implements PlanNode {
       // The input ended (a bounded source below, or LIMIT): the final result.
       if (dirty) {
         this.stampVersion();
-        const out = this.applyHaving(table.finalize(this.header), ctx);
+        const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(table.finalize(this.header), ctx);
         this.emitVersion++;
         if (out.rows) yield* this.emission(out);
       }
@@ -297,7 +346,7 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
     const windows = new Map<number, GroupTable>();
     for (const w0 of this.restoreFrom?.windows ?? []) {
-      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys);
+      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelog.delta);
       t.restore(w0.table);
       windows.set(w0.end, t);
     }
@@ -387,7 +436,7 @@ export class StreamingAggregateNode implements PlanNode {
     const tableFor = (end: number): GroupTable => {
       touched.add(end);
       let t = windows.get(end);
-      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys)));
+      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelog.delta)));
       return t;
     };
     if (same) {

@@ -4,7 +4,7 @@ import { DbError } from '../../errors/index.js';
 import { Catalog } from '../../catalog/catalog.js';
 import type { ColumnMeta, TableEntry, TableKind } from '../../catalog/table-entry.js';
 import { dataTypeFromAst } from '../../types/type-factory.js';
-import { dateTime64Type, nullableType } from '../../types/data-type.js';
+import { dateTime64Type, nullableType, simpleType } from '../../types/data-type.js';
 import { noResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
 import { Block } from '../../core/block.js';
 import { Scope } from '../../analyzer/scope.js';
@@ -14,6 +14,7 @@ import { materialize } from '../../columns/ops.js';
 import { completeBlock } from './insert.js';
 import { planRandomStream } from '../../streaming/random-stream.js';
 import { checkNoDependentViews, createMaterializedView, dropMaterializedView } from '../../streaming/materialized-view-ddl.js';
+import { DELTA_COLUMN, isKeyed, parseStreamMode } from '../../streaming/stream-mode.js';
 
 const RESERVED_TIME = '_tp_time';
 
@@ -85,6 +86,7 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
     const defaultExpr = typeof eventTime === 'string' && eventTime.trim() ? `CAST(${eventTime}, 'DateTime64(3, \\'UTC\\')')` : "now64(3, 'UTC')";
     columns.push({ name: RESERVED_TIME, type: dateTime64Type(3, 'UTC'), defaultKind: 'DEFAULT', defaultExpr, hidden: true });
   }
+  if (isStream && !isRandom) addModeColumns(st, columns, names);
   let engine: string;
   let kind: TableKind;
   const engineArgs = (st.engine?.args ?? []).map(formatExpr);
@@ -173,6 +175,24 @@ export async function createView(ctx: InterpreterContext, st: CreateViewStatemen
   };
   await ctx.catalog.saveTable(entry);
   return noResult();
+}
+
+/** Changelog and key-value stream modes: the `_tp_delta` column, and checks of the primary key and version column. */
+function addModeColumns(st: CreateTableStatement, columns: ColumnMeta[], names: Set<string>): void {
+  const settings = (st.settings ?? {}) as Record<string, unknown>;
+  const mode = parseStreamMode(settings['mode'] === undefined ? undefined : String(settings['mode']));
+  if (mode === 'append') return;
+  if (isKeyed(mode) && !st.primaryKey) throw new DbError('BAD_ARGUMENTS', `A stream in mode '${mode}' requires a PRIMARY KEY`);
+  const version = settings['version_column'];
+  if (version !== undefined) {
+    const v = String(version);
+    if (!names.has(v)) throw new DbError('UNKNOWN_IDENTIFIER', `Version column ${v} is not a column of the stream`);
+    if (exprsText(st.primaryKey).includes(v)) throw new DbError('SYNTAX_ERROR', 'Version column as primary key is not supported in Changelog KV or Versioned KV stream');
+  }
+  if (!names.has(DELTA_COLUMN)) {
+    columns.push({ name: DELTA_COLUMN, type: simpleType('Int8'), defaultKind: 'DEFAULT', defaultExpr: '1', hidden: true });
+    names.add(DELTA_COLUMN);
+  }
 }
 
 async function dropEntry(ctx: InterpreterContext, entry: TableEntry): Promise<void> {
