@@ -7,6 +7,7 @@ import { makeGroupIndex, type AggregateSpec, type GroupIndex } from '../exec/ope
 import { takeColumn } from '../columns/ops.js';
 import { retractingStates, type Deltas, type RetractingStates } from './changelog/retracting-states.js';
 import { deltaAt } from './changelog/latest-per-key.js';
+import { isEmitVersion } from './emit-version.js';
 
 const FIRST_ROW = new Uint32Array(1);
 
@@ -18,6 +19,8 @@ export interface GroupTableSnapshot {
   readonly keys: readonly Column[];
   /** Per aggregate, per group: AggregateStates.serializeState. */
   readonly states: readonly (readonly Uint8Array[])[];
+  /** Over a changelog: each group's net row count. */
+  readonly net?: Float64Array;
 }
 
 /**
@@ -54,7 +57,8 @@ export class GroupTable {
   ) {
     this.hashed = keys.filter((_, i) => !constantKeys[i]);
     this.index = this.hashed.length ? makeGroupIndex(this.hashed.map((k) => k.type)) : undefined;
-    this.states = aggregates.map((a) => (delta ? retractingStates(a) : a.fn.createStates()));
+    // emit_version() counts emissions, not rows: nothing to retract.
+    this.states = aggregates.map((a) => (delta && !isEmitVersion(a.fn) ? retractingStates(a) : a.fn.createStates()));
     if (!this.index) for (const s of this.states) s.resize(1);
   }
 
@@ -101,7 +105,7 @@ export class GroupTable {
       const args = this.aggregates[j]!.args.map((a) => a.eval(block, fn));
       const st = this.states[j]!;
       st.resize(groups);
-      if (deltas) (st as RetractingStates).addDeltas(groupIds, args, rows, deltas);
+      if (deltas && 'addDeltas' in st) (st as RetractingStates).addDeltas(groupIds, args, rows, deltas);
       else st.add(groupIds, args, rows);
     }
     if (deltas) this.addNet(groupIds, rows, deltas);
@@ -173,6 +177,7 @@ export class GroupTable {
       groups,
       keys: this.keys.length && groups ? this.keyColumns(groups) : [],
       states: this.states.map((s) => Array.from({ length: groups }, (_, g) => s.serializeState(g))),
+      net: this.delta ? Float64Array.from({ length: groups }, (_, g) => this.net[g] ?? 0) : undefined,
     };
   }
 
@@ -192,6 +197,9 @@ export class GroupTable {
       const s = this.states[j]!;
       const saved = snap.states[j]!;
       for (let g = 0; g < groups; g++) s.mergeState(ids[g]!, s.deserializeState(saved[g]!));
+    }
+    if (this.delta && snap.net) {
+      this.addNet(ids, groups, (g) => snap.net![g]!);
     }
     this.rows += snap.rows;
   }

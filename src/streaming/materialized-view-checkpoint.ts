@@ -25,18 +25,22 @@ export interface MaterializedViewCheckpoint {
   /** Watermark clock of a windowed aggregation: the largest event time seen and late events counted. */
   readonly clock?: { readonly maxEventTime: number; readonly lateEvents: number };
   readonly aggregate?: AggregateCheckpoint;
+  /** The latest row per key of each changelog conversion (versioned_kv, changelog()), in plan order. */
+  readonly converts?: readonly Block[];
   /** Wall-clock time the checkpoint was taken (ms). */
   readonly timeMs: number;
 }
 
 const MAGIC = 0x43564d48; // "HMVC" little-endian
-const VERSION = 1;
+/** 2 added group net counts (changelog input) and changelog conversion states; 1 is still read. */
+const VERSION = 2;
 
 interface Meta {
   sources: { table: string; sn: number }[];
   clock?: { maxEventTime: number | null; lateEvents: number };
   timeMs: number;
   aggregate?: { emitVersion: number; global: boolean; windows?: number[] };
+  converts?: number;
 }
 
 function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly DataType[]): void {
@@ -52,9 +56,11 @@ function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly D
       w.bytes(b);
     }
   }
+  w.u8(t.net ? 1 : 0);
+  if (t.net) for (let g = 0; g < t.groups; g++) w.f64(t.net[g]!);
 }
 
-function readTable(r: BinaryReader): GroupTableSnapshot {
+function readTable(r: BinaryReader, version: number): GroupTableSnapshot {
   const rows = r.varuint();
   const groups = r.varuint();
   const keys = decodeNativeBlock(r, { revision: 0, withBlockInfo: false });
@@ -65,7 +71,12 @@ function readTable(r: BinaryReader): GroupTableSnapshot {
     for (let g = 0; g < groups; g++) perGroup.push(r.bytes(r.varuint()).slice());
     states.push(perGroup);
   }
-  return { rows, groups, keys: keys.header.length ? keys.columns : [], states };
+  let net: Float64Array | undefined;
+  if (version >= 2 && r.u8() === 1) {
+    net = new Float64Array(groups);
+    for (let g = 0; g < groups; g++) net[g] = r.f64();
+  }
+  return { rows, groups, keys: keys.header.length ? keys.columns : [], states, net };
 }
 
 export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: readonly DataType[]): Uint8Array {
@@ -75,11 +86,13 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
     clock: cp.clock ? { maxEventTime: Number.isFinite(cp.clock.maxEventTime) ? cp.clock.maxEventTime : null, lateEvents: cp.clock.lateEvents } : undefined,
     timeMs: cp.timeMs,
     aggregate: agg ? { emitVersion: agg.emitVersion, global: !!agg.global, windows: agg.windows?.map((w) => w.end) } : undefined,
+    converts: cp.converts?.length,
   };
   const body = new BinaryWriter();
   body.string(JSON.stringify(meta));
   if (agg?.global) writeTable(body, agg.global, keyTypes);
   for (const w of agg?.windows ?? []) writeTable(body, w.table, keyTypes);
+  for (const b of cp.converts ?? []) encodeNativeBlock(b, body, { revision: 0, withBlockInfo: false });
   const payload = body.toBytes();
   const out = new BinaryWriter(payload.length + 16);
   out.u32(MAGIC);
@@ -95,7 +108,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
   const head = new BinaryReader(bytes);
   if (head.u32() !== MAGIC) throw bad('bad magic');
   const version = head.u32();
-  if (version !== VERSION) throw bad(`unknown version ${version}`);
+  if (version !== 1 && version !== VERSION) throw bad(`unknown version ${version}`);
   const crc = head.u32();
   const payload = bytes.subarray(12);
   if (crc32c(payload) !== crc) throw bad('checksum mismatch');
@@ -103,14 +116,16 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
   const meta = JSON.parse(r.string()) as Meta;
   let aggregate: AggregateCheckpoint | undefined;
   if (meta.aggregate) {
-    const global = meta.aggregate.global ? readTable(r) : undefined;
-    const windows = meta.aggregate.windows?.map((end) => ({ end, table: readTable(r) }));
+    const global = meta.aggregate.global ? readTable(r, version) : undefined;
+    const windows = meta.aggregate.windows?.map((end) => ({ end, table: readTable(r, version) }));
     aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows };
   }
+  const converts = Array.from({ length: meta.converts ?? 0 }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false }));
   return {
     sources: meta.sources,
     clock: meta.clock ? { maxEventTime: meta.clock.maxEventTime ?? -Infinity, lateEvents: meta.clock.lateEvents } : undefined,
     aggregate,
+    converts: converts.length ? converts : undefined,
     timeMs: meta.timeMs,
   };
 }

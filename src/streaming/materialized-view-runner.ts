@@ -1,9 +1,13 @@
-import type { Block } from '../core/block.js';
+import { Block } from '../core/block.js';
+import { createBuilder } from '../columns/builder.js';
+import type { Column } from '../columns/column.js';
+import type { DataType } from '../types/data-type.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import type { QueryContext } from '../exec/query-context.js';
 import { DbError, toDbError } from '../errors/index.js';
 import { StreamingScan } from './stream-scan.js';
+import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 import { StreamingAggregateNode } from './streaming-aggregate.js';
 import { SessionAggregateNode } from './session-window.js';
 import { DedupNode } from './dedup.js';
@@ -42,7 +46,7 @@ function collect<T>(node: PlanNode, cls: abstract new (...a: never[]) => T, out:
  * The shapes whose state a checkpoint can capture exactly: at most one streaming source and at most one
  * streaming aggregation (global or tumble/hop windows), no other stateful streaming operator.
  */
-export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingScan; aggregate?: StreamingAggregateNode } {
+export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingScan; aggregate?: StreamingAggregateNode; converts: ChangelogConvertNode[] } {
   const scans = collect(node, StreamingScan);
   const aggregates = collect(node, StreamingAggregateNode);
   const unsupported = (what: string) => new DbError('NOT_IMPLEMENTED', `Materialized views over ${what} are not supported yet: their state cannot be checkpointed`);
@@ -51,7 +55,7 @@ export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingSca
   if (aggregates[0]?.windowed?.substreams) throw unsupported('windows per substream (PARTITION BY)');
   if (collect(node, SessionAggregateNode).length) throw unsupported('session windows');
   if (collect(node, DedupNode).length) throw unsupported('dedup()');
-  return { scan: scans[0], aggregate: aggregates[0] };
+  return { scan: scans[0], aggregate: aggregates[0], converts: collect(node, ChangelogConvertNode).filter((c) => c.tracking) };
 }
 
 /**
@@ -142,6 +146,7 @@ export class MaterializedViewRunner {
       } catch (e) {
         if (this.stopped) break;
         const err = toDbError(e);
+        if (process.env.HADRON_DEBUG_MV) console.error(e);
         this.status = 'error';
         this.lastError = err.message;
         this.lastErrorCode = err.code;
@@ -178,9 +183,9 @@ export class MaterializedViewRunner {
       this.lastCheckpointMs = checkpoint.timeMs;
     }
     const { node, ctx } = await this.host.plan(this.entry, controller.signal);
-    const { scan, aggregate } = checkMaterializedViewPlan(node);
+    const { scan, aggregate, converts } = checkMaterializedViewPlan(node);
     const target = this.host.target(this.entry);
-    const rs = new RunState(scan, aggregate);
+    const rs = new RunState(scan, aggregate, converts);
     if (checkpoint) rs.restore(checkpoint, this.name);
     else if (!scan) rs.valid = true;
     this.run = rs;
@@ -220,6 +225,12 @@ export class MaterializedViewRunner {
         if (!aggregate) rs.outputWritten(pos);
         rs.progress++;
         onProgress();
+        // A checkpoint that fell due while a slow write (a Kafka external stream waits for the brokers' acks)
+        // was in flight is taken now, between writes, so a view that is always writing still checkpoints.
+        if (rs.checkpointDue) {
+          rs.checkpointDue = false;
+          this.checkpointSoon();
+        }
       }
     } finally {
       clearInterval(timer);
@@ -234,6 +245,7 @@ export class MaterializedViewRunner {
       sources: [{ table: rs.scan.tableName, sn: rs.consistentSn }],
       clock: rs.clock,
       aggregate: rs.aggregate?.snapshotState(),
+      converts: rs.convertStates(),
       timeMs: Date.now(),
     };
   }
@@ -247,7 +259,10 @@ export class MaterializedViewRunner {
     if (this.isReady && Date.now() < this.nextCheckpointAfterMs) return;
     const started = performance.now();
     const cp = this.snapshot(rs);
-    if (!cp) return;
+    if (!cp) {
+      if (rs.writing) rs.checkpointDue = true;
+      return;
+    }
     rs.checkpointedProgress = rs.progress;
     this.persist(cp, started);
   }
@@ -320,6 +335,8 @@ export class RunState {
   valid = false;
   clock: { maxEventTime: number; lateEvents: number } | undefined;
   writing = false;
+  /** A checkpoint was due while a write was in flight: take it once the write is done. */
+  checkpointDue = false;
   progress = 0;
   checkpointedProgress = -1;
   finalSnapshot: MaterializedViewCheckpoint | undefined;
@@ -330,7 +347,18 @@ export class RunState {
   constructor(
     readonly scan: StreamingScan | undefined,
     readonly aggregate: StreamingAggregateNode | undefined,
+    readonly converts: readonly ChangelogConvertNode[] = [],
   ) {}
+
+  /** Changelog conversions' state (each key's latest row), for a checkpoint. */
+  convertStates(): Block[] | undefined {
+    if (!this.converts.length) return undefined;
+    return this.converts.map((c) => {
+      const b = c.store?.rows() ?? Block.empty(c.input.header);
+      // Columns the query does not read arrive as NothingColumn: checkpoint them as defaults.
+      return new Block(b.header, b.columns.map((col, i) => (col.kind === 'nothing' ? defaultColumn(b.header[i]!.type, b.rows) : col)), b.rows);
+    });
+  }
 
   restore(cp: MaterializedViewCheckpoint, view: string): void {
     const src = cp.sources[0];
@@ -342,6 +370,10 @@ export class RunState {
       this.resumedAt = src.sn;
       this.consistentSn = src.sn;
       this.valid = true;
+    }
+    if (this.converts.length) {
+      if (cp.converts?.length !== this.converts.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's changelog conversions`);
+      this.converts.forEach((c, i) => (c.restoreFrom = cp.converts![i]));
     }
     if (this.aggregate) {
       if (!cp.aggregate) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} has no aggregation state`);
@@ -417,4 +449,10 @@ export class RunState {
     if (pos !== undefined) this.consistentSn = pos;
     else if (!this.seenFirst) this.valid = false;
   }
+}
+
+function defaultColumn(type: DataType, rows: number): Column {
+  const b = createBuilder(type, rows);
+  for (let i = 0; i < rows; i++) b.pushDefault();
+  return b.build();
 }

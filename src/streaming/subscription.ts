@@ -126,10 +126,10 @@ export class Subscriptions {
       if (err.errorName !== 'NOT_IMPLEMENTED') throw err;
       throw new DbError('NOT_IMPLEMENTED', err.message.replace('Materialized views over', 'SUBSCRIBE queries over'));
     }
-    const { scan, aggregate } = plan;
+    const { scan, aggregate, converts } = plan;
     if (!scan) throw new DbError('NOT_IMPLEMENTED', 'SUBSCRIBE is supported over a stream read only: its state cannot be checkpointed');
     const store = this.store(sc.queryId);
-    const rs = new RunState(scan, aggregate);
+    const rs = new RunState(scan, aggregate, converts);
     const status: SubscriptionStatus = { queryId: sc.queryId, checkpoints: 0, checkpointSn: -1, lastCheckpointMs: 0, running: true };
     let resolveDone!: () => void;
     const active: Active = { status, unsubscribed: false, persisting: Promise.resolve(), done: new Promise<void>((r) => (resolveDone = r)) };
@@ -172,7 +172,7 @@ export class Subscriptions {
 
     const snapshot = (): MaterializedViewCheckpoint | undefined => {
       if (!rs.valid || rs.writing || aggregate?.emitting || rs.consistentSn < -1) return undefined;
-      return { sources: [{ table: scan.tableName, sn: rs.consistentSn }], clock: rs.clock, aggregate: aggregate?.snapshotState(), timeMs: Date.now() };
+      return { sources: [{ table: scan.tableName, sn: rs.consistentSn }], clock: rs.clock, aggregate: aggregate?.snapshotState(), converts: rs.convertStates(), timeMs: Date.now() };
     };
     const persist = (cp: MaterializedViewCheckpoint): void => {
       busy = true;

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startChildServer, waitFor, type ChildServer } from '../helpers/child-server.js';
+import { ensureBuilt } from '../helpers/ensure-built.js';
 
 /**
  * Exactly-once state across crashes: a materialized view counting events per key is SIGKILLed mid-stream
@@ -19,29 +19,6 @@ const eventTime = (seq: number): string => new Date(Date.UTC(2024, 0, 1) + Math.
 
 function tsv(body: string): string[][] {
   return body.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
-}
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** The newest modification time of the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** The child server runs dist/: build it when it is missing or older than the sources (`npm test` builds first). */
-function ensureBuilt(): void {
-  const cli = path.join(ROOT, 'dist', 'src', 'cli', 'hadron.js');
-  const runner = path.join(ROOT, 'dist', 'src', 'streaming', 'materialized-view-runner.js');
-  const built = existsSync(cli) && existsSync(runner) ? Math.min(statSync(cli).mtimeMs, statSync(runner).mtimeMs) : 0;
-  if (built >= newestSource(path.join(ROOT, 'src')) && built >= newestSource(path.join(ROOT, 'protocols'))) return;
-  spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { stdio: 'ignore' });
-  if (!existsSync(runner)) throw new Error('dist/ is missing: run `npm run build`');
 }
 
 describe('materialized view across SIGKILL', () => {

@@ -4,7 +4,7 @@ import type { PlanNode } from '../../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../../exec/query-context.js';
 import { simpleType } from '../../types/data-type.js';
 import { DELTA_COLUMN } from '../stream-mode.js';
-import { KeyedRowStore } from './keyed-row-store.js';
+import { alignUnread, KeyedRowStore } from './keyed-row-store.js';
 import { keyLayout } from './latest-per-key.js';
 
 function deltaColumn(rows: number, value: number): Column {
@@ -70,7 +70,7 @@ export class ChangelogConvertNode implements PlanNode {
       const parts: Block[] = [];
       if (retract) parts.push(this.withDelta(retract, -1));
       if (insert) parts.push(this.withDelta(insert, 1));
-      if (parts.length) yield concatBlocks(this.header, parts);
+      if (parts.length) yield concatBlocks(this.header, alignUnread(parts));
       else yield Block.empty(this.header);
     }
   }

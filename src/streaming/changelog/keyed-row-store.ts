@@ -1,5 +1,6 @@
 import { Block, concatBlocks, type Header } from '../../core/block.js';
 import { takeColumn } from '../../columns/ops.js';
+import { NothingColumn } from '../../columns/column.js';
 import { makeGroupIndex, type GroupIndex } from '../../exec/operators/aggregate.js';
 import { deltaAt, type KeyLayout } from './latest-per-key.js';
 
@@ -108,7 +109,7 @@ export class KeyedRowStore {
       const idx = Uint32Array.from(list);
       parts.push(new Block(b.header, b.columns.map((c) => takeColumn(c, idx)), idx.length));
     }
-    return concatBlocks(this.header, parts);
+    return concatBlocks(this.header, alignUnread(parts));
   }
 
   /** Every key's latest row, as one block (also the state's checkpoint). */
@@ -156,6 +157,19 @@ export class KeyedRowStore {
       parts.push(new Block(b.header, b.columns.map((c) => takeColumn(c, idx)), idx.length));
       i = j;
     }
-    return concatBlocks(this.header, parts);
+    return concatBlocks(this.header, alignUnread(parts));
   }
+}
+
+/**
+ * Columns the query does not read are NothingColumn in live blocks but defaults in a state restored from a
+ * checkpoint: make them NothingColumn everywhere so the parts concatenate.
+ */
+export function alignUnread(parts: Block[]): Block[] {
+  if (parts.length < 2) return parts;
+  const width = parts[0]!.columns.length;
+  const unread: boolean[] = [];
+  for (let i = 0; i < width; i++) unread[i] = parts.some((p) => p.columns[i]!.kind === 'nothing');
+  if (!unread.includes(true)) return parts;
+  return parts.map((p) => new Block(p.header, p.columns.map((c, i) => (unread[i] ? new NothingColumn(p.rows) : c)), p.rows));
 }

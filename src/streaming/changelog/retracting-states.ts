@@ -24,7 +24,11 @@ export function retractingStates(spec: AggregateSpec): RetractingStates {
   const name = spec.name.slice(0, spec.name.indexOf('(')).trim().toLowerCase();
   const argTypes = spec.args.map((a) => a.type);
   const linear = linearKind(name, argTypes, spec.fn.returnType);
-  return linear ? new LinearStates(linear, spec.fn.returnType) : new MultisetStates(spec.fn, argTypes);
+  if (linear) return new LinearStates(linear, spec.fn.returnType);
+  // States that retract themselves (JavaScript UDAs: process(values, deltas)) get the deltas directly.
+  const own = spec.fn.createStates();
+  if (typeof (own as Partial<RetractingStates>).addDeltas === 'function') return own as RetractingStates;
+  return new MultisetStates(spec.fn, argTypes);
 }
 
 type LinearKind = 'count' | 'sum' | 'avg';
@@ -126,12 +130,16 @@ class LinearStates implements RetractingStates {
   }
 
   serializeState(group: number): Uint8Array {
-    return new Uint8Array(Float64Array.of(this.counts[group] ?? 0, this.sums[group] ?? 0).buffer);
+    const out = new Uint8Array(16);
+    const v = new DataView(out.buffer);
+    v.setFloat64(0, this.counts[group] ?? 0, true);
+    v.setFloat64(8, this.sums[group] ?? 0, true);
+    return out;
   }
 
   deserializeState(bytes: Uint8Array): unknown {
-    const f = new Float64Array(bytes.slice().buffer);
-    return [f[0]!, f[1]!];
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return [v.getFloat64(0, true), v.getFloat64(8, true)];
   }
 }
 
