@@ -146,7 +146,6 @@ export class MaterializedViewRunner {
       } catch (e) {
         if (this.stopped) break;
         const err = toDbError(e);
-        if (process.env.HADRON_DEBUG_MV) console.error(e);
         this.status = 'error';
         this.lastError = err.message;
         this.lastErrorCode = err.code;
