@@ -26,7 +26,7 @@ import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowC
 import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
-import { changelogDelta, findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { changelogInput, findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
 import { substreamAggregates } from '../streaming/substream-rewrite.js';
 
@@ -188,8 +188,11 @@ export class QueryPlanner {
       items.push({ expr: stripAlias(item), name: item.alias ?? exprName(stripAlias(item)), alias: item.alias });
     }
     if (!items.length) throw new DbError('EMPTY_LIST_OF_COLUMNS_QUERIED', 'Empty list of columns in SELECT query');
-    // A subquery that emits a changelog hands its `_tp_delta` on, so the query above it retracts.
-    if (!top && q.emit?.changelog && !items.some((i) => i.name === DELTA_COLUMN)) {
+    // A subquery that emits a changelog, or reads one without aggregating, hands its `_tp_delta` on, so the
+    // query above it retracts.
+    const aggregates = (q.groupBy?.length ?? 0) > 0 || collectAggregates(items.map((i) => i.expr), aliases, this.env.functions).length > 0;
+    const passesDelta = q.emit?.changelog || (!aggregates && streaming && scope.resolveQuiet([DELTA_COLUMN]) !== undefined);
+    if (!top && passesDelta && !items.some((i) => i.name === DELTA_COLUMN)) {
       items.push({ expr: { kind: 'identifier', parts: [DELTA_COLUMN] }, name: DELTA_COLUMN });
     }
     // `AS` anywhere in an expression defines a query-wide alias (`has([0 AS x], x)`).
@@ -279,8 +282,8 @@ export class QueryPlanner {
       const having = q.having ? compileExpression(cenv, sc, q.having) : undefined;
       if (streaming || findWindow(node) instanceof SessionWindowNode) {
         if (q.withTotals || q.groupByModifier) throw new DbError('NOT_IMPLEMENTED', `${q.withTotals ? 'WITH TOTALS' : q.groupByModifier} is not supported in streaming queries`);
-        const delta = streaming ? changelogDelta(node, scope, cenv) : undefined;
-        node = planStreamingAggregate(node, keys, aggregates, having, q, cenv, delta);
+        const input = streaming ? changelogInput(node, scope, cenv, !!(q.where || q.prewhere)) : { node };
+        node = planStreamingAggregate(input.node, keys, aggregates, having, q, cenv, input.delta);
       } else node = new AggregateNode(node, keys, aggregates, {
         having,
         withTotals: !!q.withTotals,

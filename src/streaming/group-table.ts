@@ -138,14 +138,12 @@ export class GroupTable {
     return new Block(header, [...(this.keys.length ? this.keyColumns(rows) : []), ...aggCols], rows);
   }
 
-  /** Current results of every group that has rows. */
+  /**
+   * Current results of every group. As in Proton, a group whose rows have all been retracted stays, with the
+   * aggregates of no rows (count 0, avg nan); only EMIT CHANGELOG retracts it (see `present`).
+   */
   finalize(header: Header): Block {
-    const all = this.finalizeAll(header);
-    if (!this.delta || !this.keys.length) return all;
-    const mask = new Uint8Array(all.rows);
-    let n = 0;
-    for (let g = 0; g < all.rows; g++) if (this.present(g)) (mask[g] = 1), n++;
-    return n === all.rows ? all : all.filter(mask, n);
+    return this.finalizeAll(header);
   }
 
   /** Groups changed since the last call, cleared (EMIT CHANGELOG / ON UPDATE). */
@@ -160,10 +158,7 @@ export class GroupTable {
     const all = this.finalizeAll(header);
     const mask = this.changed.subarray(0, all.rows);
     let n = 0;
-    for (let i = 0; i < mask.length; i++) {
-      if (mask[i] && !this.present(i)) mask[i] = 0;
-      n += mask[i]!;
-    }
+    for (let i = 0; i < mask.length; i++) n += mask[i]!;
     const out = n === all.rows ? all : all.filter(mask.slice(), n);
     this.changed.fill(0);
     return out;

@@ -14,6 +14,7 @@ import { isUnbounded } from '../planner/plan-node.js';
 import { intervalMs, toTimeUnits } from './window-table-functions.js';
 import { compileExpression } from '../analyzer/expression-compiler.js';
 import { DELTA_COLUMN } from './stream-mode.js';
+import { simpleType } from '../types/data-type.js';
 import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 
 /** The window operator feeding this aggregation, if any (not one below another aggregation). */
@@ -85,17 +86,39 @@ export function planStreamingAggregate(
     // Aggregating windowed rows without grouping by the window: the windows only label rows.
     window.clock.dropsLate = false;
   }
-  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, periodicMs: policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS) }, having, undefined, changelog);
+  // Substreams (PARTITION BY) of a global aggregation: each emission holds the substreams changed since the last.
+  const onUpdate = policy.onUpdate || (q.partitionBy?.length ?? 0) > 0;
+  const periodicMs = policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS);
+  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, onUpdate, periodicMs }, having, undefined, changelog);
 }
 
 /**
  * An aggregation over a changelog (a changelog or key-value stream, `changelog(…)`, a subquery that emits a
  * changelog): turns on change tracking in the versioned_kv conversions feeding it and returns its `_tp_delta`.
  */
-export function changelogDelta(input: PlanNode, scope: Scope, cenv: CompileEnv): CompiledExpr | undefined {
-  if (!scope.resolveQuiet([DELTA_COLUMN])) return undefined;
-  trackChanges(input);
-  return compileExpression(cenv, scope, { kind: 'identifier', parts: [DELTA_COLUMN] });
+export function changelogInput(input: PlanNode, scope: Scope, cenv: CompileEnv, filtered: boolean): { node: PlanNode; delta?: CompiledExpr } {
+  const ident: Expr = { kind: 'identifier', parts: [DELTA_COLUMN] };
+  if (scope.resolveQuiet([DELTA_COLUMN])) {
+    trackChanges(input);
+    return { node: input, delta: compileExpression(cenv, scope, ident) };
+  }
+  // An aggregation over a global aggregation's results (a subquery): each emission updates the inner groups, so
+  // the outer one reads them keyed by the inner keys, a new result replacing the old. A WHERE between them would
+  // have to see the old rows too, so that case keeps reading emissions as rows.
+  const inner = filtered ? undefined : innerGlobalAggregate(input);
+  const keyNames = inner?.keys.map((k) => k.name) ?? [];
+  if (!inner || !keyNames.length || !keyNames.every((n) => input.header.some((c) => c.name === n))) return { node: input };
+  const node = new ChangelogConvertNode(input, keyNames, undefined, true);
+  const column = { name: DELTA_COLUMN, shortName: DELTA_COLUMN, type: simpleType('Int8'), index: input.header.length, qualifiers: [] };
+  return { node, delta: compileExpression(cenv, new Scope([...scope.columns, column]), ident) };
+}
+
+function innerGlobalAggregate(node: PlanNode): StreamingAggregateNode | undefined {
+  for (let n: PlanNode | undefined = node; n; n = n.children.length === 1 ? n.children[0] : undefined) {
+    if (n instanceof StreamingAggregateNode) return !n.windowed && !n.changelog.emit ? n : undefined;
+    if (n instanceof AggregateNode || n instanceof SessionAggregateNode) return undefined;
+  }
+  return undefined;
 }
 
 function trackChanges(node: PlanNode): void {

@@ -60,7 +60,8 @@ export class KeyedStreamScan implements PlanNode {
       }
       const merged = latestPerKey(this.header, history, keyLayout(this.header, this.keys, this.version, this.delta));
       history.length = 0;
-      yield merged;
+      // An empty history is no change: nothing to hand on (an aggregation would emit an empty state).
+      if (merged.rows) yield merged;
       for (;;) {
         const r = await pending;
         if (r.done) return;
