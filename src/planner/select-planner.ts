@@ -7,7 +7,7 @@ import { compileExpression, type CompileEnv } from '../analyzer/expression-compi
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import { exprName } from '../analyzer/column-name.js';
 import { removeLowCardinality, simpleType, T } from '../types/data-type.js';
-import { DELTA_COLUMN } from '../streaming/stream-mode.js';
+import { DELTA_COLUMN, IMPLICIT_DELTA } from '../streaming/stream-mode.js';
 import { leastSupertype } from '../types/supertype.js';
 import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { DistinctNode, LimitByNode, LimitNode, SetOperationNode, UnionAllNode } from '../exec/operators/limit.js';
@@ -192,9 +192,8 @@ export class QueryPlanner {
     // query above it retracts.
     const aggregates = (q.groupBy?.length ?? 0) > 0 || collectAggregates(items.map((i) => i.expr), aliases, this.env.functions).length > 0;
     const passesDelta = q.emit?.changelog || (!aggregates && streaming && scope.resolveQuiet([DELTA_COLUMN]) !== undefined);
-    if (!top && passesDelta && !items.some((i) => i.name === DELTA_COLUMN)) {
-      items.push({ expr: { kind: 'identifier', parts: [DELTA_COLUMN] }, name: DELTA_COLUMN });
-    }
+    const implicitDelta = !top && !!passesDelta && !items.some((i) => i.name === DELTA_COLUMN);
+    if (implicitDelta) items.push({ expr: { kind: 'identifier', parts: [DELTA_COLUMN] }, name: DELTA_COLUMN });
     // `AS` anywhere in an expression defines a query-wide alias (`has([0 AS x], x)`).
     for (const root of [...q.columns, q.where, q.prewhere, q.having, ...(q.groupBy ?? []), ...(q.orderBy ?? []).map((o) => o.expr)]) {
       if (root) collectNestedAliases(root, aliases, true);
@@ -362,6 +361,7 @@ export class QueryPlanner {
     if (window && !window.windowReferenced) {
       throw new DbError('WINDOW_COLUMN_NOT_REFERENCED', 'Neither window_start nor window_end is referenced in the query, but streaming window function is used');
     }
+    if (implicitDelta) IMPLICIT_DELTA.add(node);
     return node;
   }
 

@@ -74,6 +74,8 @@ export interface QueryProgress {
   resultBytes: number;
   /** Streaming: events dropped because their window had already been emitted (late beyond the watermark). */
   lateEvents: number;
+  /** Streaming: sources that have finished reading history (a global aggregation emits at once then). */
+  backfillsDone?: number;
   readonly startNs: bigint;
 }
 

@@ -1,4 +1,5 @@
 import type { TableEntry } from '../catalog/table-entry.js';
+import type { PlanNode } from '../planner/plan-node.js';
 import { DbError } from '../errors/index.js';
 
 /**
@@ -21,6 +22,12 @@ export interface StreamMode {
 }
 
 export const DELTA_COLUMN = '_tp_delta';
+
+/**
+ * Plans of subqueries and views that pass a changelog's `_tp_delta` on without selecting it: the query reading
+ * them can use it, but `*` does not show it.
+ */
+export const IMPLICIT_DELTA = new WeakSet<PlanNode>();
 const MODES: readonly StreamModeName[] = ['append', 'changelog', 'changelog_kv', 'versioned_kv'];
 
 export function parseStreamMode(value: string | undefined): StreamModeName {

@@ -45,6 +45,12 @@ export class StreamingScan implements PlanNode {
     const blocks = storage.tail({ columns: cols, start: this.start, ranges: this.ranges, signal: ctx.signal, onPosition: this.onPosition });
     for await (const b of blocks) {
       checkCancelled(ctx);
+      if (!b.rows) {
+        // The tail's end-of-history marker.
+        ctx.progress.backfillsDone = (ctx.progress.backfillsDone ?? 0) + 1;
+        yield Block.empty(this.header);
+        continue;
+      }
       ctx.progress.readRows += b.rows;
       ctx.progress.readBytes += b.byteSize;
       const out: Column[] = positions.map((p) => (p >= 0 ? b.columns[p]! : new NothingColumn(b.rows)));

@@ -61,7 +61,11 @@ export class FilterNode implements PlanNode {
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     for await (const block of this.input.run(ctx)) {
       checkCancelled(ctx);
-      if (block.rows === 0) continue;
+      if (block.rows === 0) {
+        // Streaming sources send an empty block as a signal (end of backfill): pass it on.
+        if (this.input.unbounded || ctx.progress.backfillsDone) yield block;
+        continue;
+      }
       const m = predicateMask(this.predicate.eval(block, ctx.fn), block.rows);
       if (m === 'none') continue;
       if (m === 'all') yield block;

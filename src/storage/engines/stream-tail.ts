@@ -1,4 +1,4 @@
-import type { Block } from '../../core/block.js';
+import { Block } from '../../core/block.js';
 import { DbError } from '../../errors/index.js';
 import type { TailOptions } from '../table-storage.js';
 import { filterByTime } from './time-filter.js';
@@ -18,10 +18,12 @@ export async function* tailStream(core: StreamCore, o: TailOptions): AsyncGenera
   const wal = core.wal;
   const start = o.start;
   let next: number;
+  let readHistory = false;
   if (start.kind === 'latest') next = wal.lastSn + 1;
   else if (start.kind === 'sn' && start.sn > wal.lastSn) next = start.sn;
   else if (start.kind === 'sn' && start.sn >= wal.firstSn) next = start.sn;
   else {
+    readHistory = true;
     // History: a snapshot read (parts + log tail), then the live log from just above the snapshot.
     let snapLast = -1;
     let unpin = (): void => {};
@@ -46,6 +48,8 @@ export async function* tailStream(core: StreamCore, o: TailOptions): AsyncGenera
     }
   }
   o.onPosition?.({ sn: next - 1, history: false });
+  // An empty block marks the end of history: an aggregation over a backfill emits its result then, not a period later.
+  if (readHistory) yield projectColumns(Block.empty(core.header), cols);
   for (;;) {
     await wal.waitForSn(next, o.signal);
     // After TRUNCATE the log restarts above where this reader was: continue from its first record.
