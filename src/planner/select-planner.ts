@@ -27,6 +27,7 @@ import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
 import { changelogInput, findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { SubstreamProjectionNode } from '../streaming/substream-projection.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
 import { substreamAggregates } from '../streaming/substream-rewrite.js';
 
@@ -335,7 +336,14 @@ export class QueryPlanner {
       nullsFirst: o.nulls === 'FIRST',
     }));
     const limitByCols = (q.limitBy?.by ?? []).map(columnFor);
-    node = new ExpressionNode(node, [...projected, ...extra], [...names, ...extra.map((e, i) => `__order_${i}_${e.name}`)], 'Projection');
+    const projectionNames = [...names, ...extra.map((e, i) => `__order_${i}_${e.name}`)];
+    const substreamKeys = streaming && !aggregates && q.partitionBy?.length ? q.partitionBy.map((p) => compileExpression(cenv, sc, p)) : [];
+    if (substreamKeys.length) {
+      // Stateful functions keep their state per substream: each substream compiles its own copy.
+      const compile = (): CompiledExpr[] => [...items.map((i) => compileExpression(cenv, sc, i.alias ? { kind: 'identifier', parts: [i.alias] } : i.expr)), ...extra];
+      const header = [...projected, ...extra].map((e, i) => ({ name: projectionNames[i]!, type: e.type }));
+      node = new SubstreamProjectionNode(node, substreamKeys, compile, header);
+    } else node = new ExpressionNode(node, [...projected, ...extra], projectionNames, 'Projection');
 
     if (q.distinctOn?.length) node = new DistinctNode(node, q.distinctOn.map(columnFor));
     else if (q.distinct) node = new DistinctNode(node, items.map((_, i) => i));
