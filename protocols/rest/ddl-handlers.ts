@@ -1,5 +1,5 @@
 import type { DatabaseEntry, TableEntry } from '../../src/catalog/table-entry.js';
-import { quoteIdentifier, quoteString } from '../../src/sql/index.js';
+import { quoteIdentifier } from '../../src/sql/index.js';
 import { protonTypeName } from '../../src/types/dialect.js';
 import { createStreamSql } from './create-stream-sql.js';
 import { RestRequestError } from './rest-errors.js';
@@ -131,17 +131,6 @@ export function listExternalStreams(call: RestCall, catalog: RestCatalog): Json 
   const streams = db === undefined ? [] : [...db.tables.values()].filter((t) => t.kind === 'external_stream');
   return {
     data: streams.map((t) => ({ name: t.name, columns: t.columns.map(columnJson), settings: t.settings })),
-    request_id: call.requestId,
-  };
-}
-
-/** `GET /proton/v1/udfs[/{func}]`: user-defined functions from system.functions. */
-export async function listUdfs(call: RestCall, func: string | undefined): Promise<Json> {
-  const filter = func === undefined ? '' : ` AND name = ${quoteString(func)}`;
-  const rows = await call.rows(`SELECT name, is_aggregate, create_query FROM system.functions WHERE origin != 'System'${filter} ORDER BY name`);
-  if (func !== undefined && rows.length === 0) throw new RestRequestError('BAD_REQUEST_PARAMETER', `UDF '${func}' does not exist`, 404);
-  return {
-    data: rows.map((r) => ({ name: r[0], is_aggregation: r[1] === 1 || r[1] === true, create_query: r[2] })),
     request_id: call.requestId,
   };
 }

@@ -27,8 +27,8 @@ const PATTERNS: readonly [RegExp, RouteName, readonly string[], readonly ('datab
   [/^\/(?:proton|timeplusd)\/v1\/ddl\/databases\/?$/, 'databases', ['GET', 'POST'], []],
   [new RegExp(`^/(?:proton|timeplusd)/v1/ddl/databases/${NAME}/?$`), 'database', ['DELETE'], ['database']],
   [/^\/(?:proton|timeplusd)\/v1\/ddl\/externalstreams\/?$/, 'externalstreams', ['GET'], []],
-  [/^\/(?:proton|timeplusd)\/v1\/udfs\/?$/, 'udfs', ['GET'], []],
-  [new RegExp(`^/(?:proton|timeplusd)/v1/udfs/${NAME}/?$`), 'udfs', ['GET'], ['func']],
+  [/^\/(?:proton|timeplusd)\/v1\/udfs\/?$/, 'udfs', ['GET', 'POST'], []],
+  [new RegExp(`^/(?:proton|timeplusd)/v1/udfs/${NAME}/?$`), 'udfs', ['GET', 'DELETE'], ['func']],
   [/^\/(?:proton|timeplusd)\/v1\/sqlanalyzer\/?$/, 'sqlanalyzer', ['POST'], []],
   [/^\/(?:proton|timeplusd)\/v1\/sqlformat\/?$/, 'sqlformat', ['POST'], []],
 ];

@@ -8,7 +8,7 @@ import Fastify, {
 import { DbError } from '../../src/errors/index.js';
 import type { SessionFactory } from '../../src/server/session-api.js';
 import {
-  createDatabase, createStream, deleteStream, dropDatabase, listDatabases, listExternalStreams, listStreams, listUdfs, updateStream,
+  createDatabase, createStream, deleteStream, dropDatabase, listDatabases, listExternalStreams, listStreams, updateStream,
   type RestCatalog,
 } from './ddl-handlers.js';
 import { ingest } from './ingest-handler.js';
@@ -16,6 +16,7 @@ import { asDbError, restErrorBody, restStatusOf, RestRequestError } from './rest
 import { matchRoute, type RouteMatch } from './rest-routes.js';
 import { jsonBody, lastParam, openCall, requestIdOf, type RestCall } from './rest-request.js';
 import { search } from './search-handler.js';
+import { createUdf, deleteUdf, listUdfs } from './udf-handlers.js';
 import { analyze, formatSql } from './sql-analyzer.js';
 
 export interface RestServerOptions {
@@ -148,6 +149,8 @@ async function dispatch(call: RestCall, catalog: RestCatalog, match: RouteMatch,
     case 'externalstreams':
       return listExternalStreams(call, catalog);
     case 'udfs':
+      if (method === 'POST') return createUdf(call, jsonBody(request));
+      if (method === 'DELETE') return deleteUdf(call, match.func);
       return listUdfs(call, match.func);
     case 'sqlanalyzer':
       return analyze(call, catalog, jsonBody(request));

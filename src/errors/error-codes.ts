@@ -314,6 +314,15 @@ export const ErrorCodes = {
   UNKNOWN_ELEMENT_OF_ENUM: 691,
   CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN: 349,
   HAVE_DEPENDENT_OBJECTS: 630,
+  /** Proton's JavaScript UDF/UDA errors. */
+  AGGREGATE_FUNCTION_THROW: 503,
+  UDF_COMPILE_ERROR: 2530,
+  UDF_MEMORY_THRESHOLD_EXCEEDED: 2531,
+  UDF_INVALID_NAME: 2532,
+  UDF_INTERNAL_ERROR: 2533,
+  UDA_NOT_APPLICABLE: 2534,
+  /** Proton's: a remote UDF's endpoint failed or answered with an error. */
+  REMOTE_CALL_FAILED: 2526,
 } as const;
 
 export type ErrorName = keyof typeof ErrorCodes;

@@ -29,6 +29,10 @@ export interface FunctionListing {
   readonly arguments: string;
   readonly returnedValue: string;
   readonly examples: string;
+  /** ClickHouse's system.functions.origin: 'System' when absent; user-defined functions say 'SQLUserDefined' / 'ExecutableUserDefined'. */
+  readonly origin?: string;
+  /** The CREATE FUNCTION statement of a user-defined function. */
+  readonly createQuery?: string;
 }
 
 /** Scalar functions the engine treats specially (it implements their row semantics itself). */

@@ -18,6 +18,7 @@ import { SessionImpl } from './session.js';
 import { createTableStorage } from './storage-factory.js';
 import { MaterializedViews } from '../streaming/materialized-views.js';
 import { createMaterializedViewHost } from './materialized-view-host.js';
+import { attachUserDefinedFunctions, UserDefinedFunctions } from '../udf/index.js';
 
 export interface UserConfig {
   readonly name: string;
@@ -48,15 +49,20 @@ export class Engine implements SessionFactory {
   private readonly users: Map<string, UserConfig>;
   /** Materialized views running in the background (started with the engine, checkpointed on stop). */
   readonly materializedViews: MaterializedViews;
+  /** CREATE FUNCTION: JavaScript UDFs / UDAs and SQL lambdas, resolved after the built-in functions. */
+  readonly udfs: UserDefinedFunctions;
 
   constructor(readonly config: EngineConfig) {
     this.catalog = new Catalog(path.join(config.dataDir, 'metadata'));
     this.registry = defaultRegistry();
     const reg = this.registry;
+    const udfs = new UserDefinedFunctions(path.join(config.dataDir, 'user_defined'), () => this.functions, (n) => reg.has(n));
+    this.udfs = udfs;
+    attachUserDefinedFunctions(this.catalog, udfs);
     this.functions = {
-      scalar: (n) => reg.getScalar(n),
-      aggregate: (n) => reg.getAggregate(n),
-      isAggregate: (n) => reg.isAggregate(n),
+      scalar: (n) => reg.getScalar(n) ?? udfs.scalar(n),
+      aggregate: (n) => reg.getAggregate(n) ?? udfs.aggregate(n),
+      isAggregate: (n) => reg.isAggregate(n) || udfs.aggregate(n) !== undefined,
       window: (n) => reg.getWindow(n),
     };
     this.timezone = config.timezone ?? systemTimezone();
@@ -84,6 +90,7 @@ export class Engine implements SessionFactory {
   }
 
   async start(): Promise<void> {
+    await this.udfs.load();
     const tables = await this.catalog.load();
     for (const t of tables) if (t.kind !== 'view' && t.kind !== 'random_stream' && !(t.kind === 'materialized_view' && t.target)) t.storage = await this.createStorage(t);
     this.materializedViews.startAll();
@@ -91,6 +98,7 @@ export class Engine implements SessionFactory {
 
   async stop(): Promise<void> {
     await this.materializedViews.stopAll();
+    await this.udfs.close();
     for (const db of this.catalog.databases.values()) {
       for (const t of db.tables.values()) await t.storage?.close();
     }
@@ -132,7 +140,7 @@ export class Engine implements SessionFactory {
   systemContext(session: SessionImpl, querySettings?: ReadonlyMap<string, string>): SystemContext {
     return {
       catalog: this.catalog,
-      functions: () => this.registry.list(),
+      functions: () => [...this.registry.list(), ...this.udfs.listing()],
       formats: () => listFormats(),
       settings: () => querySettings ?? session.settings(),
       processes: () =>

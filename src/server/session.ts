@@ -21,7 +21,7 @@ import { ExtremesTracker } from '../exec/extremes.js';
 import { newProgress, type RunningQuery } from './query-registry.js';
 import type { Engine } from './engine.js';
 import { noResult, rowsResult, type InterpreterContext, type StatementResult } from './interpreters/interpreter-context.js';
-import { alter, createTable, createView, deleteRows, drop, rename, truncate } from './interpreters/ddl.js';
+import { alter, createFunction, createTable, createView, deleteRows, drop, rename, truncate } from './interpreters/ddl.js';
 import { insert } from './interpreters/insert.js';
 import { describe, exists, showAsQuery, showCreate } from './interpreters/show.js';
 import { valueToSettingText } from './setting-text.js';
@@ -330,7 +330,7 @@ export class SessionImpl implements Session {
         return noResult();
       }
       case 'create_function':
-        throw new DbError('NOT_IMPLEMENTED', 'CREATE FUNCTION is not supported yet');
+        return createFunction(ctx, st);
       case 'unsubscribe':
         await subscriptionsOf(this.engine).unsubscribe(st.queryId, (id) => this.engine.queries.cancel(id));
         return noResult();

@@ -31,6 +31,7 @@ export const SETTINGS: readonly SettingDef[] = [
   S('network_zstd_compression_level', '1', 'Int64', 'ZSTD level of native-protocol compression'),
   S('join_use_nulls', '0', 'Bool', 'Unmatched rows of outer joins get NULL instead of defaults'),
   S('session_timezone', '', 'String', 'Timezone of the session (empty: the server timezone)'),
+  S('javascript_udf_timeout_ms', '3000', 'UInt64', 'Time limit of one call into a JavaScript UDF/UDA (one block of rows), in milliseconds'),
   S('output_format_json_quote_64bit_integers', '1', 'Bool', 'Quote 64-bit integers in JSON formats'),
   S('output_format_json_quote_decimals', '0', 'Bool', 'Quote decimals in JSON formats'),
   S('output_format_json_quote_denormals', '0', 'Bool', 'Print nan/inf as strings in JSON'),

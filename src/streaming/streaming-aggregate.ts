@@ -14,6 +14,7 @@ import { NumericColumn } from '../columns/column.js';
 import { takeColumn } from '../columns/ops.js';
 import { simpleType } from '../types/data-type.js';
 import { DELTA_COLUMN } from './stream-mode.js';
+import { customEmission, hasCustomEmit } from '../udf/custom-emit.js';
 
 /** A streaming aggregation's state as plain data (materialized-view checkpoints). */
 export interface AggregateCheckpoint {
@@ -283,6 +284,8 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {
     const emitChangelog = !!this.changelog.emit;
     const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate || emitChangelog, [], this.changelog.delta);
+    // A JavaScript UDA with has_customized_emit decides itself when its groups emit (src/udf/custom-emit.ts).
+    const custom = hasCustomEmit(table);
     const pump = new InputPump(this.input.run(ctx));
     // ON UPDATE alone emits after each block; with PERIODIC it batches the changed groups per tick.
     const onUpdate = !!this.emit.onUpdate;
@@ -297,15 +300,28 @@ export class StreamingAggregateNode implements PlanNode {
     // A restored state is shown again soon (once the events that arrived meanwhile are likely read), not a
     // whole period later: a recovered query would otherwise say nothing for up to `period`.
     let due = Date.now() + (this.restoreFrom?.global ? Math.min(period, RESTORED_FIRST_EMIT_MS) : period);
+    let backfills = ctx.progress.backfillsDone ?? 0;
     try {
       for (;;) {
         const got = await pump.next(due - Date.now());
         checkCancelled(ctx);
-        if (got === TICK || (got !== undefined && Date.now() >= due)) {
+        // A source finished its backfill: show the result over history now, not a period later.
+        const backfilled = got !== TICK && got !== undefined && (ctx.progress.backfillsDone ?? 0) > backfills;
+        if (backfilled) backfills = ctx.progress.backfillsDone!;
+        if (custom) {
+          if (got === undefined) break;
+          if (got === TICK) continue;
+          table.add(got, ctx.fn);
+          this.onInput?.();
+          const out = customEmission(table, this.header);
+          if (out?.rows) yield* this.emission(out);
+          continue;
+        }
+        if (got === TICK || (got !== undefined && (Date.now() >= due || (backfilled && table.rows > 0)))) {
           if (got !== TICK && got !== undefined) {
             table.add(got, ctx.fn);
             this.onInput?.();
-            dirty = true;
+            if (got.rows) dirty = true;
           }
           if (dirty) {
             dirty = false;
@@ -322,6 +338,8 @@ export class StreamingAggregateNode implements PlanNode {
         if (got === undefined) break;
         table.add(got, ctx.fn);
         this.onInput?.();
+        // An empty block (a source's signal) changes nothing.
+        if (!got.rows) continue;
         dirty = true;
         if (onUpdate && period === Infinity) {
           dirty = false;

@@ -136,7 +136,7 @@ export function systemTable(ctx: SystemContext, database: string, name: string):
           ['origin', T.String], ['description', T.String], ['syntax', T.String], ['arguments', T.String], ['returned_value', T.String],
           ['examples', T.String], ['categories', T.String],
         ],
-        ctx.functions().map((f) => [f.name, f.isAggregate ? 1 : 0, f.caseInsensitive ? 1 : 0, f.aliasTo, '', 'System', f.description, f.syntax, f.arguments, f.returnedValue, f.examples, f.category]),
+        ctx.functions().map((f) => [f.name, f.isAggregate ? 1 : 0, f.caseInsensitive ? 1 : 0, f.aliasTo, f.createQuery ?? '', f.origin ?? 'System', f.description, f.syntax, f.arguments, f.returnedValue, f.examples, f.category]),
         'functions',
       );
     case 'settings': {

@@ -10,6 +10,7 @@ import { quoteString } from '../../sql/index.js';
 import { renderCreateQuery } from '../../catalog/show-create.js';
 import { typeNameFor } from '../../types/dialect.js';
 import { rowsResult, type InterpreterContext, type StatementResult } from './interpreter-context.js';
+import { createQueryOf, userDefinedFunctionsOf } from '../../udf/index.js';
 
 function likeClause(st: ShowStatement, column: string): string {
   if (st.like === undefined) return '';
@@ -59,6 +60,10 @@ export async function showCreate(ctx: InterpreterContext, st: ShowStatement): Pr
   if (st.createKind === 'DATABASE') {
     const db = ctx.catalog.database(target.name);
     text = `CREATE DATABASE ${db.name}\nENGINE = ${db.engine}`;
+  } else if (st.createKind === 'FUNCTION') {
+    const def = userDefinedFunctionsOf(ctx.catalog).get(target.name);
+    if (!def) throw new DbError('UNKNOWN_FUNCTION', `User-defined function '${target.name}' doesn't exist`);
+    text = createQueryOf(def);
   } else {
     const db = target.database ?? ctx.currentDatabase;
     const entry = ctx.temporaryTables.get(target.name) ?? ctx.catalog.requireTable(db, target.name);
