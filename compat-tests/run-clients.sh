@@ -65,6 +65,7 @@ run_suite clickhouse-client "$here/clickhouse-client/run.sh" "${args[@]}"
 run_suite postgres "$here/postgres/run.sh" "${args[@]}"
 run_suite clickhouse-driver "$here/clickhouse-driver/run.sh" "${args[@]}"
 run_suite clickhouse-go "$here/clickhouse-go/run.sh" "${args[@]}"
+run_suite kafka "$here/kafka/run.sh"
 
 echo "=== summary"
 for s in "${summaries[@]}"; do echo "$s"; done

@@ -42,6 +42,9 @@ const { values: opts, positionals } = parseArgs({
     'wait-scale': { type: 'string', default: '1' },
     python: { type: 'string' },
     'no-drop-settings': { type: 'boolean', default: false },
+    // Kafka for the external-stream cases: a broker address, or --kafka to start one (../kafka/kafka-broker.mjs).
+    'kafka-brokers': { type: 'string' },
+    kafka: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
   },
@@ -52,6 +55,38 @@ const caseTimeoutS = Math.max(1, Number(opts['case-timeout']) || 30);
 const timeLimitMs = Math.max(10, Number(opts['time-limit']) || 360) * 1000;
 const waitScale = Math.max(0, Number(opts['wait-scale'] ?? 1));
 const started = Date.now();
+/** The broker for the external-stream cases (`redpanda-1:9092` in them): given, or started with --kafka. */
+let kafkaBrokers = opts['kafka-brokers'] ?? process.env['HADRON_SMOKE_KAFKA_BROKERS'] ?? '';
+/** @type {{ stop: () => Promise<void> } | undefined} */
+let kafkaBroker;
+if (!kafkaBrokers && opts.kafka) {
+  const { startKafka } = await import('../kafka/kafka-broker.mjs');
+  kafkaBroker = await startKafka();
+  kafkaBrokers = kafkaBroker.brokers;
+  console.log(`kafka broker for the external-stream cases: ${kafkaBrokers}`);
+}
+/** With a broker of our own, workers restart it (`docker-compose restart redpanda-1`) through POST {kafkaControl}/restart. */
+let kafkaControl = '';
+/** @type {import('node:http').Server | undefined} */
+let kafkaControlServer;
+if (kafkaBroker) {
+  const broker = kafkaBroker;
+  const { createServer } = await import('node:http');
+  kafkaControlServer = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/restart') {
+      res.writeHead(404).end();
+      return;
+    }
+    /** @type {any} */ (broker).restart().then(
+      () => res.writeHead(200).end('restarted'),
+      (/** @type {Error} */ e) => res.writeHead(500).end(String(e?.message ?? e)),
+    );
+  });
+  await new Promise((r) => /** @type {import('node:http').Server} */ (kafkaControlServer).listen(0, '127.0.0.1', () => r(undefined)));
+  const addr = kafkaControlServer.address();
+  kafkaControl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  kafkaControlServer.unref();
+}
 
 /**
  * @typedef {{ file: string, index: number, id: unknown, name: string, topic: string, skip: string | null }} PlannedCase
@@ -147,6 +182,8 @@ class Job {
           '--tcp-port', String(server.tcpPort), '--http-port', String(server.httpPort), '--rest-port', String(server.restPort),
           '--wait-scale', String(waitScale), '--case-timeout', String(caseTimeoutS),
           ...(opts['no-drop-settings'] ? ['--no-drop-settings'] : []),
+          ...(kafkaBrokers ? ['--kafka-brokers', kafkaBrokers] : []),
+          ...(kafkaControl ? ['--kafka-control', kafkaControl] : []),
         ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
         this.child = child;
         let stderr = '';
@@ -277,6 +314,8 @@ async function main() {
     }));
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    kafkaControlServer?.close();
+    await kafkaBroker?.stop();
   }
 
   const names = [...topics.keys()].sort();

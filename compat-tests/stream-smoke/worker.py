@@ -199,7 +199,52 @@ def short(v, limit=300):
     return s if len(s) <= limit else s[:limit] + "..."
 
 
+KAFKA_ADDRESS = re.compile(r"redpanda-1:\s*9092")
+RPK = re.compile(r"^docker exec (?:-i )?redpanda-1 rpk topic (create|delete|produce) (\S+)((?: -p \d+)?)\s*$")
+
+
 class Runner:
+    def with_brokers(self, query):
+        """Proton's smoke cases name their broker redpanda-1:9092: point them at --kafka-brokers."""
+        if not self.args.kafka_brokers or not isinstance(query, str):
+            return query
+        return KAFKA_ADDRESS.sub(self.args.kafka_brokers, query)
+
+    def run_kafka_exec(self, st):
+        """`docker exec redpanda-1 rpk topic create|delete|produce …` of the external-stream cases, on the
+        broker given with --kafka-brokers (topics through compat-tests/kafka/kafka-admin.mjs, messages
+        through kcat). Other shell commands (restarting the broker container) fail with that reason."""
+        import os
+        import subprocess
+        cmd = str(st.get("query") or "").strip()
+        if re.match(r"^docker-compose restart redpanda-1\b", cmd):
+            if not self.args.kafka_control:
+                raise ErrorResult(f"error_code:10000, error: restarting the broker needs a broker started by the runner (--kafka): {cmd}")
+            req = urllib.request.Request(self.args.kafka_control + "/restart", data=b"", method="POST")
+            with urllib.request.urlopen(req, timeout=120) as r:
+                r.read()
+            return None, []
+        m = RPK.match(cmd)
+        if not m:
+            raise ErrorResult(f"error_code:10000, error: shell command not supported by this runner: {cmd}")
+        action, topic, part = m.group(1), m.group(2), m.group(3).strip()
+        partition = part.split()[1] if part else None
+        admin = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kafka", "kafka-admin.mjs")
+        if action == "create":
+            args = ["node", admin, "create", self.args.kafka_brokers, topic, partition or "1"]
+            stdin = None
+        elif action == "delete":
+            args = ["node", admin, "delete", self.args.kafka_brokers, topic]
+            stdin = None
+        else:
+            args = ["kcat", "-P", "-b", self.args.kafka_brokers, "-t", topic] + (["-p", partition] if partition else [])
+            echo = st.get("echo")
+            stdin = (echo if isinstance(echo, str) else json.dumps(echo, separators=(",", ":"))) + "\n"
+        p = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise ErrorResult(f"error_code:10000, error: {cmd}: {p.stderr.strip()[:300]}")
+        return None, []
+
     def __init__(self, args):
         self.args = args
         self.scale = args.wait_scale
@@ -457,13 +502,16 @@ class Case:
         try:
             self.r.sleep(st.get("wait"), self)
             if st.get("client") == "exec":
-                raise ErrorResult("error_code:10000, error: exec statements (shell commands for external services) are not supported by this runner")
-            if st.get("client") == "rest":
+                if not self.r.args.kafka_brokers:
+                    raise ErrorResult("error_code:10000, error: exec statements (shell commands for external services) are not supported by this runner (Kafka ones run with --kafka-brokers)")
+                self.check_depends(st)
+                result, types = self.r.run_kafka_exec(st)
+            elif st.get("client") == "rest":
                 self.check_depends(st)
                 result = self.r.run_rest(self, st)
             else:
                 self.check_depends(st)
-                rows, cols = self.ctl.execute(st.get("query"), with_column_types=True, query_id=str(st["query_id"]))
+                rows, cols = self.ctl.execute(self.r.with_brokers(st.get("query")), with_column_types=True, query_id=str(st["query_id"]))
                 types = [list(c) for c in cols]
                 result = [[x if isinstance(x, str) else str(x) for x in row] for row in rows]
                 if "CREATE" in str(st.get("query")).upper() and st.get("exist") is not None:
@@ -503,7 +551,7 @@ class Case:
             self.check_depends(st)
             sq.client = self.r.client(timeout=max(5, self.deadline - time.monotonic()))
             first = True
-            for element in sq.client.execute_iter(st.get("query"), with_column_types=True, query_id=sq.query_id):
+            for element in sq.client.execute_iter(self.r.with_brokers(st.get("query")), with_column_types=True, query_id=sq.query_id):
                 if first:
                     sq.types = [list(c) for c in element]
                     first = False
@@ -770,6 +818,10 @@ def main():
     ap.add_argument("--case-timeout", type=float, default=60)
     # diagnostic only: drop streams without Proton's `settings enable_dependency_check = false`
     ap.add_argument("--no-drop-settings", action="store_true")
+    # a Kafka broker for the external-stream cases: their `redpanda-1:9092` and `rpk topic …` commands go there
+    ap.add_argument("--kafka-brokers", default="")
+    # where run.mjs restarts a broker it started (POST /restart): `docker-compose restart redpanda-1`
+    ap.add_argument("--kafka-control", default="")
     args = ap.parse_args()
     if args.list is not None:
         for path in args.list:

@@ -14,6 +14,12 @@ export function renderCreateQuery(t: TableEntry): string {
     const into = t.target ? ` INTO ${quoteIdentifier(t.target.database)}.${quoteIdentifier(t.target.name)}` : '';
     return `CREATE MATERIALIZED VIEW ${name}${into}\n(\n${columnsText(t)}\n) AS\n${t.viewQuery ?? ''}`;
   }
+  if (t.kind === 'external_stream') {
+    // Declared columns only (the virtual _tp_* ones come with every external stream); secrets hidden.
+    const cols = columnsText({ ...t, columns: t.columns.filter((c) => !c.hidden) });
+    const settings = Object.entries(t.settings).map(([k, v]) => `${k} = ${k === 'password' ? "'[HIDDEN]'" : /^-?\d+(\.\d+)?$/.test(v) ? v : quoteString(v)}`);
+    return [`CREATE EXTERNAL STREAM ${name}`, '(', cols, ')', `SETTINGS ${settings.join(', ')}`, ...(t.comment ? [`COMMENT ${quoteString(t.comment)}`] : [])].join('\n');
+  }
   const kind = t.kind === 'stream' ? 'STREAM' : t.kind === 'random_stream' ? 'RANDOM STREAM' : t.temporary ? 'TEMPORARY TABLE' : 'TABLE';
   const lines = [`CREATE ${kind} ${t.temporary ? quoteIdentifier(t.name) : name}`, '(', columnsText(t), ')'];
   if (t.kind === 'table' || (t.kind === 'random_stream' && t.engineArgs.length)) lines.push(`ENGINE = ${t.engine}${t.engineArgs.length ? `(${t.engineArgs.join(', ')})` : ''}`);

@@ -86,6 +86,10 @@ function sortKey(entry: TableEntry, header: Header): string[] {
 }
 
 export async function createTableStorage(entry: TableEntry, dataDir: string, engine: Engine): Promise<TableStorage> {
+  if (entry.kind === 'external_stream') {
+    const { createExternalStreamStorage } = await import('../external/index.js');
+    return createExternalStreamStorage(entry, dataDir, { functions: engine.functions, timezone: engine.timezone, functionContext: () => functionContext(engine) });
+  }
   const header = physicalHeader(entry);
   const ttl = ttlSpec(engine, header, entry.ttl);
   const replacing = entry.engine === 'ReplacingMergeTree' ? { versionColumn: entry.engineArgs[0]?.replace(/^`(.*)`$/, '$1') } : undefined;
@@ -98,7 +102,7 @@ export async function createTableStorage(entry: TableEntry, dataDir: string, eng
   const retention = Number(entry.settings['logstore_retention_ms'] ?? NaN);
   const retentionBytes = Number(entry.settings['logstore_retention_bytes'] ?? NaN);
   try {
-    return await StreamStorage.open({
+    const local = await StreamStorage.open({
       dir: path.join(dataDir, 'store', entry.uuid),
       header,
       sortKey: key,
@@ -111,6 +115,12 @@ export async function createTableStorage(entry: TableEntry, dataDir: string, eng
         retentionBytes: Number.isFinite(retentionBytes) ? retentionBytes : undefined,
       },
     });
+    if (isStream && entry.settings['logstore'] !== undefined) {
+      // logstore='kafka': a Kafka topic as the stream's log, shared by every Hadron on that broker (src/external).
+      const { withKafkaLogStore } = await import('../external/index.js');
+      return await withKafkaLogStore(local, entry, dataDir, engine.timezone);
+    }
+    return local;
   } catch (e) {
     throw e instanceof DbError ? e : new DbError('CANNOT_OPEN_FILE', `Cannot open storage of ${entry.database}.${entry.name}: ${(e as Error).message}`);
   }

@@ -168,7 +168,8 @@ const JSONExtractKeysAndValues: ScalarFunction = rowwise({
 function parseJsonPath(p: string): (string | number)[] {
   if (!p.startsWith('$')) throw new DbError('BAD_ARGUMENTS', `Unable to parse JSONPath ${p}`);
   const out: (string | number)[] = [];
-  const re = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]/g;
+  // `$.\`a b\`` (backquoted keys) is what Proton's `raw:a` shortcut produces (src/sql/parse-primary.ts).
+  const re = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]|\['([^']*)'\]|\.`((?:[^`\\]|\\.)*)`/g;
   let m: RegExpExecArray | null;
   let at = 1;
   while ((m = re.exec(p))) {
@@ -176,6 +177,7 @@ function parseJsonPath(p: string): (string | number)[] {
     at = re.lastIndex;
     if (m[1] !== undefined) out.push(m[1]);
     else if (m[2] !== undefined) out.push(Number(m[2]) + 1);
+    else if (m[5] !== undefined) out.push(m[5].replace(/\\(.)/g, '$1'));
     else out.push(m[3] ?? m[4]!);
   }
   if (at !== p.length) throw new DbError('BAD_ARGUMENTS', `Unable to parse JSONPath ${p}`);

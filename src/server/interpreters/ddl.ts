@@ -1,4 +1,4 @@
-import type { ColumnDef, CreateTableStatement, CreateViewStatement, DropStatement, Expr, RenameStatement, TruncateStatement, AlterStatement } from '../../sql/ast.js';
+import type { ColumnDef, CreateFunctionStatement, CreateTableStatement, CreateViewStatement, DropStatement, Expr, RenameStatement, TruncateStatement, AlterStatement } from '../../sql/ast.js';
 import { formatExpr, formatQuery, formatStatement } from '../../sql/index.js';
 import { DbError } from '../../errors/index.js';
 import { Catalog } from '../../catalog/catalog.js';
@@ -14,9 +14,16 @@ import { materialize } from '../../columns/ops.js';
 import { completeBlock } from './insert.js';
 import { planRandomStream } from '../../streaming/random-stream.js';
 import { checkNoDependentViews, createMaterializedView, dropMaterializedView } from '../../streaming/materialized-view-ddl.js';
+import { definitionFromStatement, userDefinedFunctionsOf } from '../../udf/index.js';
 import { DELTA_COLUMN, isKeyed, parseStreamMode } from '../../streaming/stream-mode.js';
 
 const RESERVED_TIME = '_tp_time';
+
+/** `CREATE [OR REPLACE] [AGGREGATE] FUNCTION [IF NOT EXISTS] …`: a JavaScript UDF / UDA or a SQL lambda (src/udf). */
+export async function createFunction(ctx: InterpreterContext, st: CreateFunctionStatement): Promise<StatementResult> {
+  await userDefinedFunctionsOf(ctx.catalog).create(definitionFromStatement(st), { orReplace: st.orReplace, ifNotExists: st.ifNotExists });
+  return noResult();
+}
 
 function columnMeta(def: ColumnDef, nullableByDefault: boolean): ColumnMeta {
   if (!def.type && !def.defaultExpr) throw new DbError('BAD_ARGUMENTS', `Column ${def.name} needs a type or a default expression`);
@@ -60,7 +67,9 @@ export async function createTable(ctx: InterpreterContext, st: CreateTableStatem
   const isRandom = st.objectKind === 'RANDOM STREAM';
   if (isRandom && st.asSelect) throw new DbError('INCORRECT_QUERY', 'A random stream generates its rows: it cannot be created AS SELECT');
   if (st.objectKind === 'EXTERNAL STREAM' || st.objectKind === 'EXTERNAL TABLE') {
-    throw new DbError('NOT_IMPLEMENTED', 'External streams are not supported yet');
+    if (st.objectKind === 'EXTERNAL TABLE') throw new DbError('NOT_IMPLEMENTED', 'External tables are not supported yet');
+    const { createExternalStream } = await import('../../external/create-external-stream.js');
+    return createExternalStream(ctx, st, database, (c) => columnMeta(c, false), settingsText(st.settings as Record<string, unknown>));
   }
   let columns: ColumnMeta[];
   if (st.asTable) {
@@ -215,7 +224,10 @@ export async function drop(ctx: InterpreterContext, st: DropStatement): Promise<
     if (ctx.currentDatabase === st.target.name) ctx.setDatabase('default');
     return noResult();
   }
-  if (st.objectKind === 'FUNCTION') throw new DbError('NOT_IMPLEMENTED', 'User-defined functions arrive with a later issue');
+  if (st.objectKind === 'FUNCTION') {
+    await userDefinedFunctionsOf(ctx.catalog).drop(st.target.name, st.ifExists);
+    return noResult();
+  }
   const temp = !st.target.database ? ctx.temporaryTables.get(st.target.name) : undefined;
   if (temp) {
     await dropEntry(ctx, temp);
