@@ -19,10 +19,16 @@ import { PruningScan } from './pruning-scan.js';
 import type { Value } from '../columns/values.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
+import { DELTA_COLUMN, IMPLICIT_DELTA, isKeyed, streamModeOf } from '../streaming/stream-mode.js';
+import { KeyedStreamScan } from '../streaming/changelog/keyed-stream-scan.js';
+import { ChangelogConvertNode } from '../streaming/changelog/changelog-convert.js';
+import { LatestPerKeyNode } from '../streaming/changelog/latest-per-key.js';
 import { parseSeekTo } from '../streaming/seek-to.js';
+import { externalReadStorage } from '../external/index.js';
 import { planWindowTableFunction, windowScope, windowSourceItem } from '../streaming/window-table-functions.js';
 import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
+import { planStreamingJoin } from '../streaming/join/plan-streaming-join.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -67,7 +73,9 @@ export async function planFrom(item: FromItem, env: PlannerEnv, ctes: ReadonlyMa
       return planTableFunction(item, env, ctes, planQuery);
     case 'subquery': {
       const node = await planQuery(item.query, ctes);
-      return { node, scope: scopeFor(node, item.alias ? [item.alias] : []) };
+      // A changelog's `_tp_delta` passes through a subquery that did not select it: usable above, not in `*`.
+      const hidden = IMPLICIT_DELTA.has(node) ? new Set([DELTA_COLUMN]) : undefined;
+      return { node, scope: scopeFor(node, item.alias ? [item.alias] : [], hidden) };
     }
     case 'join':
       return planJoin(item, env, ctes, planQuery);
@@ -96,7 +104,7 @@ export async function planFrom(item: FromItem, env: PlannerEnv, ctes: ReadonlyMa
 /** A stream read directly (not through table()) is unbounded unless the query asks for query_mode='table'. */
 function readsAsStream(entry: TableEntry, env: PlannerEnv, historical: boolean): boolean {
   if (historical || (env.settings.get('query_mode') ?? '').toLowerCase() === 'table') return false;
-  return entry.kind === 'stream' || (entry.kind === 'materialized_view' && !!entry.storage);
+  return entry.kind === 'stream' || entry.kind === 'external_stream' || (entry.kind === 'materialized_view' && !!entry.storage);
 }
 
 async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn, historical = false): Promise<PlannedFrom> {
@@ -120,7 +128,7 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
       return planTable({ kind: 'table', database: entry.target.database, name: entry.target.name, alias: alias ?? item.name }, env, ctes, planQuery, historical);
     }
     const node = await planQuery(env.parseQuery(entry.viewQuery ?? 'SELECT 1'), new Map(), historical);
-    return { node, scope: scopeFor(node, qualifiers) };
+    return { node, scope: scopeFor(node, qualifiers, IMPLICIT_DELTA.has(node) ? new Set([DELTA_COLUMN]) : undefined) };
   }
   if (entry.kind === 'random_stream') {
     const historicalRead = historical || (env.settings.get('query_mode') ?? '').toLowerCase() === 'table';
@@ -135,17 +143,71 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
   const header = entry.columns.filter((c) => c.defaultKind !== 'ALIAS' && c.defaultKind !== 'EPHEMERAL').map((c) => ({ name: c.name, type: c.type }));
   const hiddenCols = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
   if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hiddenCols.clear();
+  const mode = streamModeOf(entry);
+  const keyed = isKeyed(mode.mode);
+  const keyColumns = [...mode.primaryKey, mode.versionColumn, DELTA_COLUMN];
+  // Kafka external streams: a query's `shards` and per-partition `seek_to` offsets (src/external).
+  const storage = entry.kind === 'external_stream' ? externalReadStorage(entry.storage, env.settings) : entry.storage;
   if (readsAsStream(entry, env, historical)) {
-    const scan = new StreamingScan(`${entry.database}.${entry.name}`, entry.storage, header);
+    const scan = new StreamingScan(`${entry.database}.${entry.name}`, storage, header);
     const time = header.find((c) => c.name === '_tp_time');
-    if (time) scan.start = parseSeekTo(env.settings.get('seek_to') ?? '', time.type, env.fnCtx.timezone, Date.now());
-    else if (env.settings.get('seek_to') === 'earliest') scan.start = { kind: 'earliest' };
-    return { node: scan, scope: scopeFor(scan, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
+    const seekTo = env.settings.get('seek_to') ?? '';
+    if (time) scan.start = parseSeekTo(seekTo, time.type, env.fnCtx.timezone, Date.now());
+    else if (seekTo === 'earliest') scan.start = { kind: 'earliest' };
+    if (!keyed) return { node: scan, scope: scopeFor(scan, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
+    // Key-value streams always backfill their current state (Proton's STREAMING_CONCAT), unless seek_to says otherwise.
+    if (!seekTo) scan.start = { kind: 'earliest' };
+    for (const c of keyColumns) scan.used.add(c);
+    let node: PlanNode = new KeyedStreamScan(scan, mode.primaryKey, mode.versionColumn, DELTA_COLUMN);
+    if (mode.mode === 'versioned_kv') node = new ChangelogConvertNode(node, mode.primaryKey, mode.versionColumn, false);
+    return { node, scope: scopeFor(node, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
   }
-  const scan = new PruningScan(`${entry.database}.${entry.name}`, entry.storage, header, !!item.final);
+  const scan = new PruningScan(`${entry.database}.${entry.name}`, storage, header, !!item.final);
   const hidden = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
   if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hidden.clear();
+  if (keyed) {
+    // A key-value stream's history is each key's latest live row (merge on read).
+    for (const c of keyColumns) scan.used.add(c);
+    const node = new LatestPerKeyNode(scan, mode.primaryKey, mode.versionColumn, DELTA_COLUMN);
+    return { node, scope: scopeFor(node, qualifiers, hidden, (n) => scan.used.add(n)) };
+  }
   return { node: scan, scope: scopeFor(scan, qualifiers, hidden, (n) => scan.used.add(n)) };
+}
+
+/**
+ * `changelog(stream, key…[, version, drop_late_rows])`: the stream's rows as a changelog keyed by the given
+ * columns (a versioned_kv stream is keyed already). Adds `_tp_delta`.
+ */
+async function planChangelog(item: TableFunctionRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
+  const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
+  let args = item.args.slice(1);
+  const last = args[args.length - 1];
+  const dropLate = last?.kind === 'literal' && typeof last.value === 'boolean' ? last.value : undefined;
+  if (dropLate !== undefined) args = args.slice(0, -1);
+  const names = args.map((a) => {
+    if (a.kind !== 'identifier') throw new DbError('BAD_ARGUMENTS', 'changelog() takes column names as key columns and version column');
+    return a.parts[a.parts.length - 1]!;
+  });
+  // `changelog(s, k) AS b`: columns answer to b.x as well.
+  const alias = item.alias;
+  const qualify = (cols: readonly ScopeColumn[]): ScopeColumn[] => (alias ? cols.map((c) => ({ ...c, qualifiers: [...c.qualifiers, alias] })) : [...cols]);
+  if (inner.node instanceof ChangelogConvertNode) {
+    if (names.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'changelog() over a versioned_kv stream takes no key columns: the stream has its primary key');
+    inner.node.tracking = true;
+    return { node: inner.node, scope: new Scope(qualify(withDeltaVisible(inner.scope).columns)) };
+  }
+  if (inner.scope.columns.some((c) => c.name === DELTA_COLUMN)) throw new DbError('NOT_IMPLEMENTED', "`changelog` table function doesn't support changelog stream yet");
+  if (!names.length) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'changelog(stream, key_col…[, version_col, drop_late_rows]) needs key columns');
+  const keys = dropLate ? names.slice(0, -1) : names;
+  // The key columns must be read even if the query does not name them.
+  for (const n of names) inner.scope.resolve([n]);
+  const node = new ChangelogConvertNode(inner.node, keys, dropLate ? names[names.length - 1] : undefined, true);
+  const delta = { name: DELTA_COLUMN, shortName: DELTA_COLUMN, type: node.header[node.header.length - 1]!.type, index: node.header.length - 1, qualifiers: inner.scope.columns[0]?.qualifiers ?? [] };
+  return { node, scope: new Scope(qualify([...inner.scope.columns, delta])) };
+}
+
+function withDeltaVisible(scope: Scope): Scope {
+  return new Scope(scope.columns.map((c) => (c.name === DELTA_COLUMN ? { ...c, hidden: false } : c)));
 }
 
 async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {
@@ -184,6 +246,8 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       const node = planWindowTableFunction(item, inner.node, inner.scope, cenv);
       return { node, scope: windowScope(node, inner.scope, item.alias) };
     }
+    case 'changelog':
+      return planChangelog(item, env, ctes, planQuery);
     case 'dedup': {
       const inner = await planFrom(windowSourceItem(item), env, ctes, planQuery);
       const cenv: CompileEnv = { functions: env.functions, fnCtx: env.fnCtx, params: env.params, subqueries: emptySubqueries };
@@ -352,6 +416,9 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
       throw new DbError('TYPE_MISMATCH', `Type mismatch of columns to JOIN by: ${leftKeys[i]!.name} ${lt.name} at left, ${rightKeys[i]!.name} ${rt.name} at right`);
     }
   }
+  // A join with a streaming side runs as a streaming join (stream ⋈ table keeps the hash join below).
+  const streaming = planStreamingJoin({ item, settings: env.settings, cenv: cenvLeft, left, right, leftKeys, rightKeys, residual, header, leftNullable, rightNullable });
+  if (streaming) return { node: streaming, scope };
   const residualExpr: Expr | undefined = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : { kind: 'function', name: 'and', args: residual };
   const node = new HashJoinNode(left.node, right.node, {
     // An INNER join without equalities (`ON a.x = b.x OR …`) runs as a nested loop filtered by the condition.

@@ -216,7 +216,9 @@ export function planDedup(input: PlanNode, scope: Scope, args: readonly Expr[], 
     const per = t.kind === 'Interval' ? FIXED_INTERVAL_MS[t.unit] : undefined;
     if (per === undefined) throw new DbError('BAD_ARGUMENTS', `The timeout of dedup must be an interval of a fixed length such as 10s, got ${maybeTimeout.type.name}: ${usage}`);
     timeoutMs = Number(maybeTimeout.constant.value) * per;
-    if (!(timeoutMs > 0)) throw new DbError('BAD_ARGUMENTS', `The timeout of dedup must be positive: ${usage}`);
+    if (!(timeoutMs >= 0)) throw new DbError('BAD_ARGUMENTS', `The timeout of dedup must not be negative: ${usage}`);
+    // 0s: keys never expire (only the limit evicts them), as in Proton.
+    if (timeoutMs === 0) timeoutMs = undefined;
     end--;
   }
   const keys = compiled.slice(0, end);

@@ -134,8 +134,8 @@ export class StreamingAggregateNode implements PlanNode {
   }
 
   /** Tells emit_version() calls the number of the emission about to be finalized. */
-  private stampVersion(): void {
-    for (const a of this.aggregates) if (isEmitVersion(a.fn)) a.fn.emitVersion.value = this.emitVersion;
+  private stampVersion(version = this.emitVersion): void {
+    for (const a of this.aggregates) if (isEmitVersion(a.fn)) a.fn.emitVersion.value = version;
   }
 
   private applyHaving(block: Block, ctx: QueryContext): Block {
@@ -188,13 +188,17 @@ export class StreamingAggregateNode implements PlanNode {
     const timeout = this.emit.timeoutMs ?? Infinity;
     let due = Date.now() + period;
     let lastEvent = Date.now();
+    const partVersions: number[] = [];
     const emit = (keys: Iterable<string>, close: boolean): Block | undefined => {
       const chosen = [...keys].map((k) => [k, windows.get(k)!] as const).filter(([, e]) => e !== undefined);
       chosen.sort((a, b) => a[1].end - b[1].end || a[1].part - b[1].part);
-      this.stampVersion();
       const parts = chosen.map(([k, e]) => {
         dirty.delete(k);
         if (close) windows.delete(k);
+        // emit_version() counts each substream's own emissions, one per window.
+        const v = partVersions[e.part] ?? 0;
+        partVersions[e.part] = v + 1;
+        this.stampVersion(v);
         return this.applyHaving(e.table.finalize(this.header), ctx);
       });
       this.emitVersion++;

@@ -8,6 +8,7 @@ import { DbError, toDbError } from '../errors/index.js';
 import { encodeCheckpoint, type MaterializedViewCheckpoint } from './materialized-view-checkpoint.js';
 import { checkMaterializedViewPlan, RunState } from './materialized-view-runner.js';
 import { SubscriptionStore, type SubscriptionMeta } from './subscription-store.js';
+import { hasStreamingJoin, runJoinSubscription } from './join/join-subscription.js';
 
 /** Proton's default checkpoint interval of a SUBSCRIBE query without `checkpoint_interval` (seconds). */
 export const DEFAULT_CHECKPOINT_INTERVAL_S = 900;
@@ -117,6 +118,23 @@ export class Subscriptions {
       // A bounded query (a table, table(stream)) has no position to resume from: it just runs.
       if (isRecover) throw new DbError('NOT_A_STREAMING_QUERY', `Query ${sc.queryId} does not read a stream: there is nothing to recover`);
       return node.run(sc.query);
+    }
+    if (hasStreamingJoin(node)) {
+      // A join of streams checkpoints both sides' state and every stream's position (its own file).
+      const store = this.store(sc.queryId);
+      const meta: SubscriptionMeta = { queryId: sc.queryId, sql: sc.sql, database: sc.database, settings: Object.fromEntries(sc.settings), user: sc.user, createdMs: Date.now() };
+      return runJoinSubscription(node, {
+        queryId: sc.queryId,
+        settings: sc.settings,
+        signal: sc.query.signal,
+        dir: store.dir,
+        isRecover,
+        defaultIntervalS: DEFAULT_CHECKPOINT_INTERVAL_S,
+        prepare: async () => void (isRecover ? await store.meta() : await store.create(meta)),
+        register: (a) => this.active.set(sc.queryId, a),
+        unregister: (a) => void (this.active.get(sc.queryId) === a && this.active.delete(sc.queryId)),
+        run: () => node.run(sc.query),
+      });
     }
     let plan: ReturnType<typeof checkMaterializedViewPlan>;
     try {

@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
+import { formatValueText } from '../../src/types/text-conversion.js';
+
+/**
+ * Changelog and key-value streams: `_tp_delta`, history merged per primary key, retracting aggregation,
+ * EMIT CHANGELOG and the changelog() table function. Expectations follow Proton's smoke cases
+ * (0013_changelog_stream, 0015_single_stream_changelog_aggr, 0029_emit_changelog).
+ */
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startEngine('changelog');
+});
+
+afterAll(() => h.close());
+
+const exec = (sql: string): Promise<void> => h.exec(sql);
+
+async function rowsOf(sql: string): Promise<string[][]> {
+  const r = await h.session().execute({ sql });
+  const out: string[][] = [];
+  for await (const b of r.blocks) for (let i = 0; i < b.rows; i++) out.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+  return out;
+}
+
+async function stream(sql: string) {
+  const rows: string[][] = [];
+  const q = await h.start(sql, (b) => {
+    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+  });
+  const waitFor = async (n: number): Promise<void> => {
+    await until(() => {
+      if (q.error()) throw q.error();
+      return rows.length >= n;
+    }, `${n} rows; so far: ${JSON.stringify(rows)}`, 10_000);
+  };
+  return { rows, stop: q.stop, waitFor };
+}
+
+describe('changelog streams', () => {
+  it('a changelog stream carries _tp_delta', async () => {
+    await exec("CREATE STREAM cl (i int) SETTINGS mode='changelog'");
+    const q = await stream('SELECT i, _tp_delta FROM cl');
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      await exec('INSERT INTO cl (i) VALUES (1)');
+      await exec('INSERT INTO cl (i, _tp_delta) VALUES (1, -1)');
+      await q.waitFor(2);
+      expect(q.rows).toEqual([['1', '1'], ['1', '-1']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('changelog_kv: history is each key’s latest live row; a streaming read backfills it, then streams', async () => {
+    await exec("CREATE STREAM ckv (i int, s string) PRIMARY KEY i SETTINGS mode='changelog_kv'");
+    await exec("INSERT INTO ckv (i, s) VALUES (1, 'a')");
+    await exec("INSERT INTO ckv (i, s) VALUES (2, 'b')");
+    await exec("INSERT INTO ckv (i, s, _tp_delta) VALUES (1, 'a', -1), (2, 'b', -1), (3, 'b', 1), (4, 'c', 1)");
+    expect(await rowsOf('SELECT i, s FROM table(ckv) ORDER BY i')).toEqual([['3', 'b'], ['4', 'c']]);
+    const q = await stream('SELECT i, s, _tp_delta FROM ckv');
+    try {
+      await q.waitFor(2);
+      await exec("INSERT INTO ckv (i, s) VALUES (5, 'd')");
+      await exec("INSERT INTO ckv (i, s, _tp_delta) VALUES (4, 'c', -1)");
+      await q.waitFor(4);
+      expect(q.rows).toEqual([['3', 'b', '1'], ['4', 'c', '1'], ['5', 'd', '1'], ['4', 'c', '-1']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('versioned_kv: history returns the latest version per key (largest version column wins)', async () => {
+    await exec("CREATE STREAM vkv (k string, v int, ver int) PRIMARY KEY k SETTINGS mode='versioned_kv', version_column='ver'");
+    await exec("INSERT INTO vkv (k, v, ver) VALUES ('a', 1, 1), ('b', 2, 1)");
+    await exec("INSERT INTO vkv (k, v, ver) VALUES ('a', 10, 3), ('b', 20, 0)");
+    await exec("INSERT INTO vkv (k, v, ver) VALUES ('a', 11, 3)");
+    expect(await rowsOf('SELECT k, v FROM table(vkv) ORDER BY k')).toEqual([['a', '11'], ['b', '2']]);
+    expect(await rowsOf('SELECT count() FROM table(vkv)')).toEqual([['2']]);
+  });
+
+  it('a keyed mode needs a primary key', async () => {
+    await expect(exec("CREATE STREAM nokey (i int) SETTINGS mode='versioned_kv'")).rejects.toThrow(/PRIMARY KEY/);
+    await expect(exec("CREATE STREAM badmode (i int) SETTINGS mode='nope'")).rejects.toThrow(/Invalid stream mode/);
+  });
+});
+
+describe('aggregation over changelogs retracts', () => {
+  it('count/min/max/sum/avg over changelog_kv equal a recomputation after each change', async () => {
+    await exec("CREATE STREAM agg_kv (id int, val float64) PRIMARY KEY id SETTINGS mode='changelog_kv'");
+    await exec('INSERT INTO agg_kv (id, val) VALUES (1, 1.1), (2, 2.2), (3, 3.3)');
+    const q = await stream('SELECT count(val), min(val), max(val), sum(val), avg(val) FROM agg_kv EMIT PERIODIC 100ms');
+    const steps = [
+      'INSERT INTO agg_kv (id, val) VALUES (4, 4.4), (5, 5.5)',
+      'INSERT INTO agg_kv (id, val, _tp_delta) VALUES (3, 3.3, -1)',
+      'INSERT INTO agg_kv (id, val, _tp_delta) VALUES (1, 1.1, -1)',
+      'INSERT INTO agg_kv (id, val, _tp_delta) VALUES (5, 5.5, -1)',
+    ];
+    try {
+      await q.waitFor(1);
+      for (let i = 0; i < steps.length; i++) {
+        await exec(steps[i]!);
+        await q.waitFor(i + 2);
+      }
+      const round = (r: string[]): string[] => r.map((x) => String(Math.round(Number(x) * 1000) / 1000));
+      expect(q.rows.map(round)).toEqual([
+        ['3', '1.1', '3.3', '6.6', '2.2'],
+        ['5', '1.1', '5.5', '16.5', '3.3'],
+        ['4', '1.1', '5.5', '13.2', '3.3'],
+        ['3', '2.2', '5.5', '12.1', '4.033'],
+        ['2', '2.2', '4.4', '6.6', '3.3'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('versioned_kv GROUP BY with EMIT CHANGELOG emits −1 / +1 pairs', async () => {
+    await exec("CREATE STREAM evk (i int, k string) PRIMARY KEY i SETTINGS mode='versioned_kv'");
+    const q = await stream('SELECT k, count(), _tp_delta FROM evk GROUP BY k EMIT CHANGELOG PERIODIC 100ms');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO evk (i, k) VALUES (1, 'k1'), (2, 'k1')");
+      await q.waitFor(1);
+      await exec("INSERT INTO evk (i, k) VALUES (1, 'k2')");
+      await q.waitFor(4);
+      expect(q.rows).toEqual([['k1', '2', '1'], ['k1', '2', '-1'], ['k1', '1', '1'], ['k2', '1', '1']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('changelog(append_stream, key) keys an append stream', async () => {
+    await exec('CREATE STREAM app (i int, k string)');
+    const q = await stream('SELECT k, count(), _tp_delta FROM changelog(app, i) GROUP BY k EMIT CHANGELOG PERIODIC 100ms');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO app (i, k) VALUES (1, 'k1'), (2, 'k1')");
+      await q.waitFor(1);
+      await exec("INSERT INTO app (i, k) VALUES (1, 'k2')");
+      await q.waitFor(4);
+      expect(q.rows).toEqual([['k1', '2', '1'], ['k1', '2', '-1'], ['k1', '1', '1'], ['k2', '1', '1']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('an aggregation over an EMIT CHANGELOG subquery retracts', async () => {
+    await exec('CREATE STREAM nest (i int, k string)');
+    const q = await stream('SELECT count() FROM (SELECT k, count() FROM changelog(nest, i) GROUP BY k EMIT CHANGELOG PERIODIC 100ms) EMIT PERIODIC 100ms');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO nest (i, k) VALUES (1, 'k1'), (2, 'k1')");
+      await q.waitFor(1);
+      await exec("INSERT INTO nest (i, k) VALUES (1, 'k2')");
+      await q.waitFor(2);
+      expect(q.rows).toEqual([['1'], ['2']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('an aggregation over a global aggregation reads its results keyed by the inner keys', async () => {
+    // Proton's 0013_changelog_stream2 case 50: the inner counts per id; the outer sees 2 ids, not one row per emission.
+    await exec('CREATE STREAM agg2 (id int, name string, val float64)');
+    const q = await stream(
+      'WITH sub AS (SELECT id, count() AS cnt, max(val) AS max_val FROM changelog(agg2, id, name) GROUP BY id EMIT PERIODIC 100ms) SELECT count(*), sum(cnt), max(max_val) FROM sub EMIT PERIODIC 100ms',
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO agg2 (id, name, val) VALUES (1, 'a', 11.1), (2, 'a', 33.3)");
+      await q.waitFor(1);
+      await exec("INSERT INTO agg2 (id, name, val) VALUES (1, 'b', 22.2), (2, 'b', 22.2)");
+      await q.waitFor(2);
+      await exec("INSERT INTO agg2 (id, name, val) VALUES (1, 'b', 44.4)");
+      await q.waitFor(3);
+      expect(q.rows).toEqual([['2', '2', '33.3'], ['2', '4', '33.3'], ['2', '4', '44.4']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('PARTITION BY a global aggregation emits the substreams that changed', async () => {
+    await exec('CREATE STREAM sub1 (val float64, id int, name string)');
+    const q = await stream('SELECT max(val), name FROM changelog(sub1, id) PARTITION BY id GROUP BY name EMIT PERIODIC 100ms');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO sub1 (val, id, name) VALUES (1, 2, 'a')");
+      await q.waitFor(1);
+      await exec("INSERT INTO sub1 (val, id, name) VALUES (3, 3, 'b')");
+      await q.waitFor(2);
+      // id 2 moves from a to b: its substream's group a empties (max of nothing: 0) and b gets 8.
+      await exec("INSERT INTO sub1 (val, id, name) VALUES (8, 2, 'b')");
+      await q.waitFor(4);
+      expect(q.rows.slice(0, 2)).toEqual([['1', 'a'], ['3', 'b']]);
+      expect(q.rows.slice(2).sort()).toEqual([['0', 'a'], ['8', 'b']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('_tp_delta shows in * when a view selects it, and passes hidden through a subquery that does not', async () => {
+    await exec('CREATE STREAM vsrc (i int, k string)');
+    await exec('CREATE VIEW vcl AS WITH cte AS (SELECT i, k, _tp_delta FROM changelog(vsrc, k)) SELECT * FROM cte');
+    const q1 = await stream('SELECT * FROM vcl');
+    const q2 = await stream('SELECT * FROM (SELECT i FROM changelog(vsrc, k))');
+    const q3 = await stream('SELECT sum(i) FROM (SELECT i FROM changelog(vsrc, k)) EMIT PERIODIC 100ms');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO vsrc (i, k) VALUES (4, 'a')");
+      await q1.waitFor(1);
+      await q3.waitFor(1);
+      await exec("INSERT INTO vsrc (i, k) VALUES (2, 'a')");
+      await q1.waitFor(3);
+      await q2.waitFor(3);
+      await q3.waitFor(2);
+      expect(q1.rows).toEqual([['4', 'a', '1'], ['4', 'a', '-1'], ['2', 'a', '1']]);
+      expect(q2.rows).toEqual([['4'], ['4'], ['2']]);
+      expect(q3.rows).toEqual([['4'], ['2']]);
+    } finally {
+      q1.stop();
+      q2.stop();
+      q3.stop();
+    }
+  });
+
+  it('a global aggregation over a backfill emits as soon as the history is read', async () => {
+    await exec('CREATE STREAM bf (v int)');
+    await exec('INSERT INTO bf (v) VALUES (2), (3)');
+    // With a period of 10 minutes, only the end of the backfill can bring an emission within the wait.
+    const q = await stream("SELECT sum(v) FROM bf EMIT PERIODIC 600s SETTINGS seek_to = 'earliest'");
+    try {
+      await q.waitFor(1);
+      expect(q.rows).toEqual([['5']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('PARTITION BY without aggregation keeps lag() per substream', async () => {
+    await exec('CREATE STREAM lagsub (i int, k string)');
+    const q = await stream('SELECT i, k, lag(i) FROM lagsub PARTITION BY k');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await exec("INSERT INTO lagsub (i, k) VALUES (1, 'a'), (2, 'b'), (3, 'a')");
+      await exec("INSERT INTO lagsub (i, k) VALUES (4, 'b')");
+      await q.waitFor(4);
+      expect(q.rows).toEqual([['1', 'a', '0'], ['2', 'b', '0'], ['3', 'a', '1'], ['4', 'b', '2']]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('a materialized view propagates EMIT CHANGELOG into a changelog_kv stream', async () => {
+    await exec("CREATE STREAM mv_src (i int, k string) PRIMARY KEY i SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM mv_dst (k string, c uint64) PRIMARY KEY k SETTINGS mode='changelog_kv'");
+    await exec('CREATE MATERIALIZED VIEW mv_cl INTO mv_dst AS SELECT k, count() AS c, _tp_delta FROM mv_src GROUP BY k EMIT CHANGELOG PERIODIC 100ms');
+    await exec("INSERT INTO mv_src (i, k) VALUES (1, 'a'), (2, 'a'), (3, 'b')");
+    const current = async (): Promise<string[][]> => rowsOf('SELECT k, c FROM table(mv_dst) ORDER BY k');
+    const waitRows = async (want: string[][]): Promise<void> => {
+      let got: string[][] = [];
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        got = await current();
+        if (JSON.stringify(got) === JSON.stringify(want)) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`mv_dst: ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+    };
+    await waitRows([['a', '2'], ['b', '1']]);
+    // Key 2 moves to b: a's count drops, b's rises; the changelog target keeps one row per k.
+    await exec("INSERT INTO mv_src (i, k) VALUES (2, 'b')");
+    await waitRows([['a', '1'], ['b', '2']]);
+  });
+});
+

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
+import { formatValueText } from '../../src/types/text-conversion.js';
+
+/**
+ * Streaming joins with versioned_kv / changelog_kv streams (cases of Proton's stream smoke suite 0014 and
+ * 0009): append ⋈ versioned_kv enriches each event with the version valid when it arrives, versioned_kv ⋈
+ * versioned_kv emits a changelog (`_tp_delta`), ASOF keeps keep_versions versions. Each case waits for a
+ * sentinel row emitted after everything it checks (emissions are in arrival order).
+ */
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startEngine('join-versioned');
+});
+
+afterAll(() => h.close());
+
+const exec = (sql: string): Promise<void> => h.exec(sql);
+
+async function stream(sql: string): Promise<{ rows: string[][]; stop: () => void; waitFor: (pred: (rows: string[][]) => boolean) => Promise<void> }> {
+  const rows: string[][] = [];
+  const q = await h.start(sql, (b) => {
+    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+  });
+  const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
+    await until(() => {
+      if (q.error()) throw q.error();
+      return pred(rows);
+    }, `rows; so far: ${JSON.stringify(rows)}`, 10_000);
+  };
+  return { rows, stop: q.stop, waitFor };
+}
+
+describe('joins with versioned streams', () => {
+  it('append ⋈ versioned_kv: each event takes the version of its key valid when it arrives', async () => {
+    await exec('CREATE STREAM vj_l (i int, s string)');
+    await exec("CREATE STREAM vj_r (ii int, ss string) PRIMARY KEY ss SETTINGS mode='versioned_kv'");
+    // History of the versioned side counts: the join reads it from the start.
+    await exec("INSERT INTO vj_r (ii, ss) VALUES (1, 's1'), (2, 's1'), (3, 's3')");
+    const q = await stream('SELECT i, ii, s FROM vj_l INNER JOIN vj_r ON s = ss');
+    try {
+      await exec("INSERT INTO vj_l (i, s) VALUES (1, 's1'), (2, 's3')");
+      await q.waitFor((r) => r.length >= 2);
+      await exec("INSERT INTO vj_r (ii, ss) VALUES (4, 's1'), (5, 's3')");
+      await exec("INSERT INTO vj_l (i, s) VALUES (11, 's1'), (22, 's3')");
+      await q.waitFor((r) => r.length >= 4);
+      await exec("INSERT INTO vj_r (ii, ss) VALUES (100, 'end')");
+      await exec("INSERT INTO vj_l (i, s) VALUES (100, 'end')");
+      await q.waitFor((r) => r.some((x) => x[2] === 'end'));
+      expect(q.rows).toEqual([
+        ['1', '2', 's1'],
+        ['2', '3', 's3'],
+        ['11', '4', 's1'],
+        ['22', '5', 's3'],
+        ['100', '100', 'end'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('append ⋈ versioned_kv on part of the primary key joins every live key', async () => {
+    await exec('CREATE STREAM vj_pl (i1 int, i2 int, s string)');
+    await exec("CREATE STREAM vj_pr (ii1 int, ii2 int, ss string) PRIMARY KEY (ii1, ii2) SETTINGS mode='versioned_kv'");
+    const q = await stream('SELECT s, ss, ii2 FROM vj_pl INNER JOIN vj_pr ON i1 = ii1');
+    try {
+      await exec("INSERT INTO vj_pr (ii1, ii2, ss) VALUES (1, 1, 'ss11')");
+      await exec("INSERT INTO vj_pl (i1, i2, s) VALUES (1, 1, 's11')");
+      await q.waitFor((r) => r.length >= 1);
+      await exec("INSERT INTO vj_pr (ii1, ii2, ss) VALUES (1, 1, 'ss112')");
+      await exec("INSERT INTO vj_pr (ii1, ii2, ss) VALUES (1, 2, 'ss12')");
+      await exec("INSERT INTO vj_pl (i1, i2, s) VALUES (1, 2, 's12')");
+      await q.waitFor((r) => r.length >= 3);
+      await exec("INSERT INTO vj_pr (ii1, ii2, ss) VALUES (9, 9, 'end')");
+      await exec("INSERT INTO vj_pl (i1, i2, s) VALUES (9, 9, 'end')");
+      await q.waitFor((r) => r.some((x) => x[0] === 'end'));
+      expect([q.rows[0], ...q.rows.slice(1, 3).sort((a, b) => a[1]!.localeCompare(b[1]!)), q.rows[3]]).toEqual([
+        ['s11', 'ss11', '1'],
+        ['s12', 'ss112', '1'],
+        ['s12', 'ss12', '2'],
+        ['end', 'end', '9'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('versioned_kv ⋈ versioned_kv: a new version on either side retracts what the old one joined', async () => {
+    await exec("CREATE STREAM vv_l (i int, s string) PRIMARY KEY s SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM vv_r (ii int, ss string) PRIMARY KEY ss SETTINGS mode='versioned_kv'");
+    const q = await stream('SELECT i, ii, s, _tp_delta FROM vv_l JOIN vv_r ON s = ss');
+    try {
+      await exec("INSERT INTO vv_r (ii, ss) VALUES (1, 's1')");
+      await exec("INSERT INTO vv_l (i, s) VALUES (0, 's1')");
+      await q.waitFor((r) => r.length >= 1);
+      await exec("INSERT INTO vv_l (i, s) VALUES (2, 's1')");
+      await q.waitFor((r) => r.length >= 3);
+      await exec("INSERT INTO vv_r (ii, ss) VALUES (3, 's1')");
+      await q.waitFor((r) => r.length >= 5);
+      await exec("INSERT INTO vv_r (ii, ss) VALUES (9, 'end')");
+      await exec("INSERT INTO vv_l (i, s) VALUES (9, 'end')");
+      await q.waitFor((r) => r.some((x) => x[2] === 'end'));
+      expect(q.rows).toEqual([
+        ['0', '1', 's1', '1'],
+        ['0', '1', 's1', '-1'],
+        ['2', '1', 's1', '1'],
+        ['2', '1', 's1', '-1'],
+        ['2', '3', 's1', '1'],
+        ['9', '9', 'end', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('a retracting aggregation over versioned_kv ⋈ versioned_kv', async () => {
+    await exec("CREATE STREAM va_l (i int, s string) PRIMARY KEY s SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM va_r (ii int, ss string) PRIMARY KEY ss SETTINGS mode='versioned_kv'");
+    const q = await stream('SELECT s, sum(i + ii) AS total FROM va_l JOIN va_r ON s = ss GROUP BY s EMIT PERIODIC 100ms');
+    try {
+      await exec("INSERT INTO va_r (ii, ss) VALUES (1, 's1')");
+      await exec("INSERT INTO va_l (i, s) VALUES (3, 's1')");
+      await q.waitFor((r) => r.some((x) => x[1] === '4'));
+      await exec("INSERT INTO va_l (i, s) VALUES (2, 's1')");
+      await q.waitFor((r) => r.some((x) => x[1] === '3'));
+      await exec("INSERT INTO va_r (ii, ss) VALUES (4, 's1')");
+      await q.waitFor((r) => r.some((x) => x[1] === '6'));
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('append ASOF versioned_kv keeps keep_versions versions per key', async () => {
+    await exec('CREATE STREAM va2_l (i int, s string)');
+    await exec("CREATE STREAM va2_r (ii int, ss string) PRIMARY KEY ss SETTINGS mode='versioned_kv'");
+    const q = await stream('SELECT i, ii, s FROM va2_l ASOF JOIN va2_r ON s = ss AND i < ii SETTINGS keep_versions = 2');
+    try {
+      await exec("INSERT INTO va2_r (ii, ss) VALUES (1, 's1'), (2, 's1'), (3, 's3')");
+      await exec("INSERT INTO va2_l (i, s) VALUES (0, 's1'), (2, 's3')");
+      await q.waitFor((r) => r.length >= 2);
+      await exec("INSERT INTO va2_r (ii, ss) VALUES (4, 's1'), (5, 's3')");
+      await exec("INSERT INTO va2_l (i, s) VALUES (0, 's1'), (4, 's3')");
+      await q.waitFor((r) => r.length >= 4);
+      await exec("INSERT INTO va2_r (ii, ss) VALUES (100, 'end')");
+      await exec("INSERT INTO va2_l (i, s) VALUES (99, 'end')");
+      await q.waitFor((r) => r.some((x) => x[2] === 'end'));
+      expect(q.rows).toEqual([
+        ['0', '1', 's1'],
+        ['2', '3', 's3'],
+        ['0', '2', 's1'],
+        ['4', '5', 's3'],
+        ['99', '100', 'end'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+});
