@@ -4,7 +4,7 @@
 // (worker.py, one process per suite file), `client: rest` statements over Proton's REST API.
 //
 //   node compat-tests/stream-smoke/run.mjs [FOLDER] [--filter REGEX] [--jobs N]
-//        [--priority REGEX] [--case-timeout SECONDS] [--time-limit SECONDS] [--wait-scale F] [--strict] [--verbose]
+//        [--priority REGEX]… [--case-timeout SECONDS] [--time-limit SECONDS] [--wait-scale F] [--strict] [--verbose]
 //        [--no-drop-settings]
 //
 // FOLDER defaults to ../shared/proton-tests/stream_smoke beside the repository. Every job has
@@ -35,7 +35,7 @@ const { values: opts, positionals } = parseArgs({
   options: {
     filter: { type: 'string' },
     // Suite files whose name matches run first (a time-limited run covers them before the rest).
-    priority: { type: 'string' },
+    priority: { type: 'string', multiple: true },
     jobs: { type: 'string', default: '3' },
     'case-timeout': { type: 'string', default: '30' },
     'time-limit': { type: 'string', default: '360' },
@@ -294,9 +294,15 @@ async function main() {
     list.push(c);
     bySuite.set(c.file, list);
   }
-  const priority = opts.priority ? new RegExp(opts.priority) : null;
-  const first = (/** @type {string} */ f) => (priority && priority.test(f.split('/').pop() ?? f) ? 0 : 1);
-  const suiteQueue = [...bySuite.entries()].sort((a, b) => first(a[0]) - first(b[0]));
+  // Each --priority is a tier, in the order given; files matching none come last. Within a tier the files
+  // with more cases start first, so the parallel jobs end at about the same time.
+  const tiers = (opts.priority ?? []).map((p) => new RegExp(p));
+  const tier = (/** @type {string} */ f) => {
+    const name = f.split('/').pop() ?? f;
+    const i = tiers.findIndex((re) => re.test(name));
+    return i < 0 ? tiers.length : i;
+  };
+  const suiteQueue = [...bySuite.entries()].sort((a, b) => tier(a[0]) - tier(b[0]) || b[1].length - a[1].length);
   const external = Boolean(process.env['HADRON_URL'] && process.env['HADRON_TCP_PORT']);
   const jobs = external ? 1 : Math.max(1, Math.min(Number(opts.jobs) || 3, suiteQueue.length || 1));
   const outOfTime = () => Date.now() - started > timeLimitMs;

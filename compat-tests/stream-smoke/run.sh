@@ -28,6 +28,13 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/.requ
   fi
 fi
 
+# The external-stream cases produce their messages with kcat (Debian).
+case " $* " in *" --kafka "*)
+  if ! command -v kcat >/dev/null 2>&1; then
+    apt-get install -y -q kcat >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q kcat >/dev/null 2>&1; } || echo "warning: could not install kcat"
+  fi ;;
+esac
+
 export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ beside the runner
 # run.mjs bounds itself (--time-limit, default 360 s; cases already running finish); this is the backstop.
 timeout --signal=TERM --kill-after=30 $((limit + 240)) node "$here/run.mjs" --python "$venv/bin/python" "$@"
