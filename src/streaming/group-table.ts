@@ -8,6 +8,8 @@ import { takeColumn } from '../columns/ops.js';
 import { retractingStates, type Deltas, type RetractingStates } from './changelog/retracting-states.js';
 import { deltaAt } from './changelog/latest-per-key.js';
 import { isEmitVersion } from './emit-version.js';
+import { readValue } from '../columns/values.js';
+import { valueKey } from '../analyzer/in-set.js';
 
 const FIRST_ROW = new Uint32Array(1);
 
@@ -151,6 +153,22 @@ export class GroupTable {
     const out = this.changed.slice(0, this.groups);
     this.changed.fill(0);
     return out;
+  }
+
+  /**
+   * Substreams: results of every group whose substream (the key columns at `positions`) had a group changed
+   * since the last call.
+   */
+  finalizeChangedSubstreams(header: Header, positions: readonly number[]): Block {
+    const all = this.finalizeAll(header);
+    const changed = this.takeChanged();
+    const keyOf = (r: number): string => positions.map((p) => String(valueKey(readValue(header[p]!.type, all.columns[p]!, r)))).join('\u0001');
+    const touched = new Set<string>();
+    for (let g = 0; g < all.rows; g++) if (changed[g]) touched.add(keyOf(g));
+    const mask = new Uint8Array(all.rows);
+    let n = 0;
+    for (let g = 0; g < all.rows; g++) if (touched.has(keyOf(g))) (mask[g] = 1), n++;
+    return n === all.rows ? all : all.filter(mask, n);
   }
 
   /** Results of the groups changed since the last call only. */

@@ -87,9 +87,11 @@ export function planStreamingAggregate(
     window.clock.dropsLate = false;
   }
   // Substreams (PARTITION BY) of a global aggregation: each emission holds the substreams changed since the last.
-  const onUpdate = policy.onUpdate || (q.partitionBy?.length ?? 0) > 0;
+  const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
+  const substreamKeys = keys.flatMap((k, i) => (partitionNames.has(k.name) ? [i] : []));
+  const onUpdate = policy.onUpdate || substreamKeys.length > 0;
   const periodicMs = policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS);
-  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, onUpdate, periodicMs }, having, undefined, changelog);
+  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, onUpdate, periodicMs, substreamKeys: policy.onUpdate ? undefined : substreamKeys }, having, undefined, changelog);
 }
 
 /**

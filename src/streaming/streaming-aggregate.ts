@@ -44,6 +44,11 @@ export interface EmitPolicy {
   readonly onUpdate?: boolean;
   /** EMIT … AND TIMEOUT: with no new event for this long, every open window is emitted and closed. */
   readonly timeoutMs?: number;
+  /**
+   * Global aggregation by substream (PARTITION BY): the positions of the partition keys among the keys; each
+   * emission holds every group of the substreams changed since the last one.
+   */
+  readonly substreamKeys?: readonly number[];
 }
 
 export interface WindowedOptions {
@@ -89,6 +94,12 @@ export class StreamingAggregateNode implements PlanNode {
     this.resultHeader = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
     this.header = changelog.emit ? [...this.resultHeader, { name: DELTA_COLUMN, type: simpleType('Int8') }] : this.resultHeader;
     this.windowKeys = windowed ? keys.map((k) => k.name === 'window_start' || k.name === 'window_end') : [];
+  }
+
+  /** ON UPDATE: the changed groups, or with substreams every group of the changed substreams. */
+  private changedResults(table: GroupTable): Block {
+    const sub = this.emit.substreamKeys;
+    return sub?.length ? table.finalizeChangedSubstreams(this.header, sub) : table.finalizeChanged(this.header);
   }
 
   /** Keys then aggregates (the header without EMIT CHANGELOG's `_tp_delta`). */
@@ -330,7 +341,7 @@ export class StreamingAggregateNode implements PlanNode {
           if (dirty) {
             dirty = false;
             this.stampVersion();
-            const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(onUpdate ? table.finalizeChanged(this.header) : table.finalize(this.header), ctx);
+            const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(onUpdate ? this.changedResults(table) : table.finalize(this.header), ctx);
             this.emitVersion++;
             if (out.rows) yield* this.emission(out);
           }
@@ -348,7 +359,7 @@ export class StreamingAggregateNode implements PlanNode {
         if (onUpdate && period === Infinity) {
           dirty = false;
           this.stampVersion();
-          const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(table.finalizeChanged(this.header), ctx);
+          const out = emitChangelog ? this.changelogEmission(table, ctx) : this.applyHaving(this.changedResults(table), ctx);
           this.emitVersion++;
           if (out.rows) yield* this.emission(out);
         }
