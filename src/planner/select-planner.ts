@@ -26,7 +26,7 @@ import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowC
 import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
-import { changelogInput, findWindow, planStreamingAggregate } from '../streaming/plan-streaming-aggregate.js';
+import { changelogInput, findWindow, planStreamingAggregate, trackChanges } from '../streaming/plan-streaming-aggregate.js';
 import { SubstreamProjectionNode } from '../streaming/substream-projection.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
 import { substreamAggregates } from '../streaming/substream-rewrite.js';
@@ -193,6 +193,8 @@ export class QueryPlanner {
     // query above it retracts.
     const aggregates = (q.groupBy?.length ?? 0) > 0 || collectAggregates(items.map((i) => i.expr), aliases, this.env.functions).length > 0;
     const passesDelta = q.emit?.changelog || (!aggregates && streaming && scope.resolveQuiet([DELTA_COLUMN]) !== undefined);
+    // `SELECT … EMIT CHANGELOG` without aggregation: versioned_kv sources below are read as changelogs.
+    if (streaming && q.emit?.changelog && !aggregates) trackChanges(from.node);
     const implicitDelta = !top && !!passesDelta && !items.some((i) => i.name === DELTA_COLUMN);
     if (implicitDelta) items.push({ expr: { kind: 'identifier', parts: [DELTA_COLUMN] }, name: DELTA_COLUMN });
     // `AS` anywhere in an expression defines a query-wide alias (`has([0 AS x], x)`).

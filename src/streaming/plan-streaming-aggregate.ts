@@ -123,7 +123,8 @@ function innerGlobalAggregate(node: PlanNode): StreamingAggregateNode | undefine
   return undefined;
 }
 
-function trackChanges(node: PlanNode): void {
+/** Turns on change tracking in the versioned_kv conversions under `node` (not below another aggregation). */
+export function trackChanges(node: PlanNode): void {
   if (node instanceof ChangelogConvertNode) node.tracking = true;
   if (node instanceof StreamingAggregateNode || node instanceof AggregateNode) return;
   for (const c of node.children) trackChanges(c);
