@@ -80,6 +80,15 @@ describe('changelog streams', () => {
     expect(await rowsOf('SELECT count() FROM table(vkv)')).toEqual([['2']]);
   });
 
+  it('changelog() with wrong arguments is an error, and the session goes on', async () => {
+    await exec('CREATE STREAM badargs (i int)');
+    await exec("CREATE STREAM badargs_kv (i int, k string) PRIMARY KEY k SETTINGS mode='versioned_kv'");
+    await expect(rowsOf('SELECT * FROM changelog(badargs)')).rejects.toMatchObject({ errorName: 'NUMBER_OF_ARGUMENTS_DOESNT_MATCH' });
+    await expect(rowsOf('SELECT * FROM changelog(badargs_kv, i)')).rejects.toMatchObject({ errorName: 'NUMBER_OF_ARGUMENTS_DOESNT_MATCH' });
+    await expect(rowsOf("SELECT * FROM changelog(badargs, 'i')")).rejects.toMatchObject({ errorName: 'BAD_ARGUMENTS' });
+    expect(await rowsOf('SELECT count() FROM table(badargs)')).toEqual([['0']]);
+  });
+
   it('a keyed mode needs a primary key', async () => {
     await expect(exec("CREATE STREAM nokey (i int) SETTINGS mode='versioned_kv'")).rejects.toThrow(/PRIMARY KEY/);
     await expect(exec("CREATE STREAM badmode (i int) SETTINGS mode='nope'")).rejects.toThrow(/Invalid stream mode/);
