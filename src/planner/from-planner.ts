@@ -154,6 +154,7 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     const seekTo = env.settings.get('seek_to') ?? '';
     if (time) scan.start = parseSeekTo(seekTo, time.type, env.fnCtx.timezone, Date.now());
     else if (seekTo === 'earliest') scan.start = { kind: 'earliest' };
+    scan.changelog = mode.mode === 'changelog';
     if (!keyed) return { node: scan, scope: scopeFor(scan, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
     // Key-value streams always backfill their current state (Proton's STREAMING_CONCAT), unless seek_to says otherwise.
     if (!seekTo) scan.start = { kind: 'earliest' };

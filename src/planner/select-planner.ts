@@ -7,7 +7,7 @@ import { compileExpression, type CompileEnv } from '../analyzer/expression-compi
 import type { CompiledExpr } from '../analyzer/compiled-expr.js';
 import { exprName } from '../analyzer/column-name.js';
 import { removeLowCardinality, simpleType, T } from '../types/data-type.js';
-import { DELTA_COLUMN, IMPLICIT_DELTA } from '../streaming/stream-mode.js';
+import { DELTA_COLUMN, IMPLICIT_DELTA, isChangelogPlan } from '../streaming/stream-mode.js';
 import { leastSupertype } from '../types/supertype.js';
 import { NumbersSource, OneRowSource } from '../exec/operators/sources.js';
 import { DistinctNode, LimitByNode, LimitNode, SetOperationNode, UnionAllNode } from '../exec/operators/limit.js';
@@ -192,7 +192,7 @@ export class QueryPlanner {
     // A subquery that emits a changelog, or reads one without aggregating, hands its `_tp_delta` on, so the
     // query above it retracts.
     const aggregates = (q.groupBy?.length ?? 0) > 0 || collectAggregates(items.map((i) => i.expr), aliases, this.env.functions).length > 0;
-    const passesDelta = q.emit?.changelog || (!aggregates && streaming && scope.resolveQuiet([DELTA_COLUMN]) !== undefined);
+    const passesDelta = q.emit?.changelog || (!aggregates && streaming && scope.resolveQuiet([DELTA_COLUMN]) !== undefined && isChangelogPlan(from.node));
     // `SELECT … EMIT CHANGELOG` without aggregation: versioned_kv sources below are read as changelogs.
     if (streaming && q.emit?.changelog && !aggregates) trackChanges(from.node);
     const implicitDelta = !top && !!passesDelta && !items.some((i) => i.name === DELTA_COLUMN);

@@ -13,7 +13,7 @@ import { AggregateNode } from '../exec/operators/aggregate.js';
 import { isUnbounded } from '../planner/plan-node.js';
 import { intervalMs, toTimeUnits } from './window-table-functions.js';
 import { compileExpression } from '../analyzer/expression-compiler.js';
-import { DELTA_COLUMN } from './stream-mode.js';
+import { DELTA_COLUMN, isChangelogPlan } from './stream-mode.js';
 import { simpleType } from '../types/data-type.js';
 import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 
@@ -100,7 +100,7 @@ export function planStreamingAggregate(
  */
 export function changelogInput(input: PlanNode, scope: Scope, cenv: CompileEnv, filtered: boolean): { node: PlanNode; delta?: CompiledExpr } {
   const ident: Expr = { kind: 'identifier', parts: [DELTA_COLUMN] };
-  if (scope.resolveQuiet([DELTA_COLUMN])) {
+  if (scope.resolveQuiet([DELTA_COLUMN]) && isChangelogPlan(input)) {
     trackChanges(input);
     return { node: input, delta: compileExpression(cenv, scope, ident) };
   }
@@ -117,7 +117,7 @@ export function changelogInput(input: PlanNode, scope: Scope, cenv: CompileEnv, 
 
 function innerGlobalAggregate(node: PlanNode): StreamingAggregateNode | undefined {
   for (let n: PlanNode | undefined = node; n; n = n.children.length === 1 ? n.children[0] : undefined) {
-    if (n instanceof StreamingAggregateNode) return !n.windowed && !n.changelog.emit ? n : undefined;
+    if (n instanceof StreamingAggregateNode) return !n.windowed && !n.changelog ? n : undefined;
     if (n instanceof AggregateNode || n instanceof SessionAggregateNode) return undefined;
   }
   return undefined;

@@ -58,3 +58,18 @@ export function hasDeltaColumn(mode: StreamModeName): boolean {
 export function isKeyed(mode: StreamModeName): boolean {
   return mode === 'changelog_kv' || mode === 'versioned_kv';
 }
+
+/**
+ * Whether a plan's rows form a changelog (their `_tp_delta` retracts), by what produces them: a changelog or
+ * key-value stream, `changelog()`, an EMIT CHANGELOG aggregation, a join of changelogs. A column merely named
+ * `_tp_delta` (a materialized view's own storage) is data, as in Proton. Nodes say so with a `changelog` flag;
+ * row-wise nodes in between pass it on; any other aggregation ends it.
+ */
+export function isChangelogPlan(node: PlanNode): boolean {
+  for (let n: PlanNode | undefined = node; n; n = n.children.length === 1 ? n.children[0] : undefined) {
+    const flag = (n as { changelog?: unknown }).changelog;
+    if (typeof flag === 'boolean') return flag;
+    if ('aggregates' in n) return false;
+  }
+  return false;
+}

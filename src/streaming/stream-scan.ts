@@ -16,6 +16,8 @@ export class StreamingScan implements PlanNode {
   readonly used = new Set<string>();
   ranges: RangeHint[] = [];
   start: TailStart = { kind: 'latest' };
+  /** A stream in mode 'changelog': its `_tp_delta` retracts (see isChangelogPlan). */
+  changelog = false;
   /** Told where the read has got to (materialized views checkpoint it with their state). */
   onPosition?: (pos: TailPosition) => void;
 

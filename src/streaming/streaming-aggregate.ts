@@ -88,11 +88,12 @@ export class StreamingAggregateNode implements PlanNode {
     readonly emit: EmitPolicy,
     readonly having?: CompiledExpr,
     readonly windowed?: WindowedOptions,
-    readonly changelog: ChangelogOptions = {},
+    readonly changelogOptions: ChangelogOptions = {},
   ) {
     this.children = [input];
     this.resultHeader = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
-    this.header = changelog.emit ? [...this.resultHeader, { name: DELTA_COLUMN, type: simpleType('Int8') }] : this.resultHeader;
+    this.header = changelogOptions.emit ? [...this.resultHeader, { name: DELTA_COLUMN, type: simpleType('Int8') }] : this.resultHeader;
+    this.changelog = !!changelogOptions.emit;
     this.windowKeys = windowed ? keys.map((k) => k.name === 'window_start' || k.name === 'window_end') : [];
   }
 
@@ -101,6 +102,9 @@ export class StreamingAggregateNode implements PlanNode {
     const sub = this.emit.substreamKeys;
     return sub?.length ? table.finalizeChangedSubstreams(this.header, sub) : table.finalizeChanged(this.header);
   }
+
+  /** EMIT CHANGELOG: the output is a changelog (see isChangelogPlan). */
+  readonly changelog: boolean;
 
   /** Keys then aggregates (the header without EMIT CHANGELOG's `_tp_delta`). */
   private readonly resultHeader: Header;
@@ -271,7 +275,7 @@ export class StreamingAggregateNode implements PlanNode {
           let e = windows.get(key);
           if (!e) {
             const r0 = list[0]!;
-            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates, false, this.windowKeys, this.changelog.delta) }));
+            windows.set(key, (e = { part: part[r0]!, end: ends[r0]!, table: new GroupTable(this.keys, this.aggregates, false, this.windowKeys, this.changelogOptions.delta) }));
           }
           const mask = new Uint8Array(rows);
           for (const r of list) mask[r] = 1;
@@ -297,8 +301,8 @@ export class StreamingAggregateNode implements PlanNode {
   }
 
   private async *runGlobal(ctx: QueryContext): AsyncIterable<Block> {
-    const emitChangelog = !!this.changelog.emit;
-    const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate || emitChangelog, [], this.changelog.delta);
+    const emitChangelog = !!this.changelogOptions.emit;
+    const table = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate || emitChangelog, [], this.changelogOptions.delta);
     // A JavaScript UDA with has_customized_emit decides itself when its groups emit (src/udf/custom-emit.ts).
     const custom = hasCustomEmit(table);
     const pump = new InputPump(this.input.run(ctx));
@@ -379,7 +383,7 @@ export class StreamingAggregateNode implements PlanNode {
   private async *runWindowed(ctx: QueryContext, w: WindowedOptions): AsyncIterable<Block> {
     const windows = new Map<number, GroupTable>();
     for (const w0 of this.restoreFrom?.windows ?? []) {
-      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelog.delta);
+      const t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelogOptions.delta);
       t.restore(w0.table);
       windows.set(w0.end, t);
     }
@@ -469,7 +473,7 @@ export class StreamingAggregateNode implements PlanNode {
     const tableFor = (end: number): GroupTable => {
       touched.add(end);
       let t = windows.get(end);
-      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelog.delta)));
+      if (!t) windows.set(end, (t = new GroupTable(this.keys, this.aggregates, !!this.emit.onUpdate, this.windowKeys, this.changelogOptions.delta)));
       return t;
     };
     if (same) {

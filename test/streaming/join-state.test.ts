@@ -223,4 +223,58 @@ describe('streaming join state', () => {
       ['0', '0', '0', '9996'],
     ]);
   });
+
+  it('lag_behind: blocks are joined in event-time order across the sides; waiting blocks survive a checkpoint (0031 case 2)', () => {
+    const L: Header = [
+      { name: 'id', type: I32 },
+      { name: 'v', type: STR },
+      { name: 't', type: TS },
+    ];
+    const R: Header = [
+      { name: 'id2', type: I32 },
+      { name: 'v2', type: STR },
+      { name: 't2', type: TS },
+    ];
+    const mk = () =>
+      new JoinRuntime(
+        spec({
+          kind: 'LEFT',
+          strictness: 'LATEST',
+          bidirectional: false,
+          left: { keys: [col(0, I32, 'id')], deltaAt: -1, changelog: false, matchColumns: [0, 1, 2] },
+          right: { keys: [col(0, I32, 'id2')], deltaAt: -1, changelog: false, matchColumns: [0, 1, 2] },
+          align: { leftTime: col(2, TS, 't'), rightTime: col(2, TS, 't2'), lag: 1 },
+          header: [...L, ...R],
+        }),
+        L,
+        R,
+        fn,
+      );
+    const rt = mk();
+    const pick = (bs: Block[]) => rowsOf(bs).map((r) => [r[1]!, r[4]!]);
+    const out: string[][] = [];
+    out.push(...pick(rt.onAligned(0, block(L, [[1, 't1', 4000]]))));
+    expect(out).toEqual([]); // waits: nothing seen on the right yet
+    out.push(...pick(rt.onAligned(1, block(R, [[1, 't2', 6000]]))));
+    out.push(...pick(rt.onAligned(0, block(L, [[1, 'tt1', 5000]]))));
+    // t2@6 is applied only once the left side reached 6 s: t1 and tt1 saw no right row.
+    out.push(...pick(rt.onAligned(0, block(L, [[1, 'ttt1', 8000]]))));
+    expect(out).toEqual([
+      ['t1', ''],
+      ['tt1', ''],
+    ]);
+    const cp = decodeJoinCheckpoint(encodeJoinCheckpoint({ left: rt.leftState.liveBlocks(), right: rt.rightState.liveBlocks(), leftWatermark: rt.wm[0], rightWatermark: rt.wm[1], held: rt.heldState() }));
+    expect(cp.held?.left.length).toBe(1); // ttt1@8 waits for the right side
+    const again = mk();
+    again.restore(cp);
+    const after: string[][] = [];
+    after.push(...pick(again.onAligned(1, block(R, [[1, 'tt2', 7000]]))));
+    after.push(...pick(again.onAligned(0, block(L, [[1, 'tttt1', 9000]]))));
+    expect(after).toEqual([]);
+    after.push(...pick(again.onAligned(1, block(R, [[1, 'ttt2', 10_000]]))));
+    expect(after).toEqual([
+      ['ttt1', 'tt2'],
+      ['tttt1', 'tt2'],
+    ]);
+  });
 });

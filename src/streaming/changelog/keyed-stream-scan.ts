@@ -13,6 +13,7 @@ export class KeyedStreamScan implements PlanNode {
   readonly children: PlanNode[];
   readonly header: Header;
   readonly unbounded = true;
+  readonly changelog = true;
 
   constructor(
     readonly scan: StreamingScan,

@@ -38,9 +38,9 @@ export interface RangeSpec {
 }
 
 /**
- * `lag_behind(lag, l.t, r.t)`: the two sides are merged in event-time order. A left row at t is joined once the
- * right side has been seen at t − lag or later, a right row at t is applied once the left side has been seen at
- * t or later; until then rows wait (and are part of a checkpoint).
+ * `lag_behind(lag, l.t, r.t)`: the two sides are merged in event-time order, block by block (a block's time is its
+ * largest): a left block at t is joined once the right side has been seen at t − lag or later, a right block at t
+ * once the left side has been seen at t or later; until then blocks wait (and are part of a checkpoint).
  */
 export interface AlignSpec {
   readonly leftTime: CompiledExpr;
@@ -255,60 +255,49 @@ export class JoinRuntime {
     }
   }
 
-  /** lag_behind: rows waiting per side (block, its times, the first row not handed on yet). */
-  private readonly queues: [{ block: Block; times: Float64Array; pos: number }[], { block: Block; times: Float64Array; pos: number }[]] = [[], []];
-  /** lag_behind: the latest event time seen on each side (waiting rows included). */
+  /** lag_behind: blocks waiting per side, with their event time (the largest in the block: its watermark). */
+  private readonly queues: [{ block: Block; time: number }[], { block: Block; time: number }[]] = [[], []];
+  /** lag_behind: the latest event time seen on each side (waiting blocks included). */
   readonly seen: [number, number] = [-Infinity, -Infinity];
 
   private enqueue(side: 0 | 1, block: Block): void {
     const a = this.spec.align!;
     const b = block.materialized();
-    const times = numbers((side === 0 ? a.leftTime : a.rightTime).eval(b, this.fn)) ?? new Float64Array(b.rows);
-    for (let i = 0; i < times.length; i++) if (times[i]! > this.seen[side]) this.seen[side] = times[i]!;
-    this.queues[side].push({ block: b, times, pos: 0 });
+    const times = numbers((side === 0 ? a.leftTime : a.rightTime).eval(b, this.fn));
+    let time = -Infinity;
+    if (times) for (let i = 0; i < times.length; i++) if (times[i]! > time) time = times[i]!;
+    if (time > this.seen[side]) this.seen[side] = time;
+    this.queues[side].push({ block: b, time });
   }
 
   heldState(): JoinCheckpoint['held'] {
     if (!this.spec.align) return undefined;
-    const rest = (side: 0 | 1) => this.queues[side].map((q) => (q.pos ? q.block.slice(q.pos, q.block.rows) : q.block));
-    return { left: rest(0), right: rest(1), seen: [this.seen[0], this.seen[1]] };
+    return { left: this.queues[0].map((q) => q.block), right: this.queues[1].map((q) => q.block), seen: [this.seen[0], this.seen[1]] };
   }
 
   /**
-   * lag_behind: queues the block, then hands on, in event-time order, every waiting row the other side has caught
-   * up with (left first on equal times).
+   * lag_behind: queues the block, then hands on, in event-time order, every waiting block the other side has
+   * caught up with: a left block at t once the right side was seen at t − lag, a right block at t once the left
+   * side was seen at t (left first on equal times). Like Proton, a block goes as a whole, at its watermark (its
+   * largest time), so a changelog's −1 / +1 pair stays together.
    */
   onAligned(side: 0 | 1, block: Block): Block[] {
     const lag = this.spec.align!.lag;
     this.enqueue(side, block);
     const out: Block[] = [];
-    const head = (s: 0 | 1): number => {
-      const q = this.queues[s][0];
-      return q ? q.times[q.pos]! : Infinity;
-    };
     for (;;) {
-      const hl = head(0);
-      const hr = head(1);
+      const hl = this.queues[0][0]?.time ?? Infinity;
+      const hr = this.queues[1][0]?.time ?? Infinity;
       if (hl === Infinity && hr === Infinity) break;
       let s: 0 | 1;
-      let ok: (t: number) => boolean;
       if (hl <= hr) {
         if (this.seen[1] < hl - lag) break;
         s = 0;
-        ok = (t) => t <= hr && t - lag <= this.seen[1];
       } else {
         if (this.seen[0] < hr) break;
         s = 1;
-        ok = (t) => t < hl && t <= this.seen[0];
       }
-      const q = this.queues[s][0]!;
-      let end = q.pos;
-      while (end < q.block.rows && ok(q.times[end]!)) end++;
-      if (end === q.pos) end = q.pos + 1;
-      const slice = q.block.slice(q.pos, end);
-      q.pos = end;
-      if (q.pos >= q.block.rows) this.queues[s].shift();
-      out.push(...this.onBlock(s, slice));
+      out.push(...this.onBlock(s, this.queues[s].shift()!.block));
     }
     return out;
   }
