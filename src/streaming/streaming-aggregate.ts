@@ -336,7 +336,7 @@ export class StreamingAggregateNode implements PlanNode {
           if (out?.rows) yield* this.emission(out);
           continue;
         }
-        if (got === TICK || (got !== undefined && (Date.now() >= due || (backfilled && table.rows > 0)))) {
+        if (got === TICK || (got !== undefined && (Date.now() >= due || (backfilled && table.rows + got.rows > 0)))) {
           if (got !== TICK && got !== undefined) {
             table.add(got, ctx.fn);
             this.onInput?.();
