@@ -20,9 +20,14 @@ function baseOptions(s: KafkaSettings, role: string): { clientId: string; bootst
 
 let roundRobin = 0;
 
+/** A producer's options without its partitioner: plain data (a worker thread can be given them). */
+export function producerOptions(s: KafkaSettings) {
+  return { ...baseOptions(s, 'producer'), acks: s.acks, idempotent: false, autocreateTopics: false, compression: s.compression };
+}
+
 export function createProducer(s: KafkaSettings): Producer {
   // Keyed messages go where Java clients put them (murmur2 of the key, positive, modulo the partitions).
-  return new Producer({ ...baseOptions(s, 'producer'), acks: s.acks, idempotent: false, autocreateTopics: false, compression: s.compression, partitioner: (m, key) => (key ? compatibilityPartitioner(m, key) : (roundRobin = (roundRobin + 1) % 1_000_000_007)) });
+  return new Producer({ ...producerOptions(s), partitioner: (m, key) => (key ? compatibilityPartitioner(m, key) : (roundRobin = (roundRobin + 1) % 1_000_000_007)) });
 }
 
 /** A consumer used only for metadata, offsets and fetches of chosen partitions: it never joins a group. */

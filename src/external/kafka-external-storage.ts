@@ -1,9 +1,10 @@
-import type { Producer } from '@platformatic/kafka';
 import { Block, type Header } from '../core/block.js';
+import { materialize } from '../columns/ops.js';
 import { DbError } from '../errors/index.js';
 import type { FunctionContext } from '../functions/function.js';
 import type { InsertResult, PartInfo, ReadOptions, StorageStats, TableStorage, TailOptions } from '../storage/table-storage.js';
-import { createProducer, kafkaError } from './kafka-clients.js';
+import { kafkaError, producerOptions } from './kafka-clients.js';
+import { ProducerWorker } from './kafka-producer-worker.js';
 import { KafkaTopicReader, type OffsetSpec } from './kafka-reader.js';
 import type { KafkaSettings } from './kafka-settings.js';
 import type { MessageDecoder } from './message-decoder.js';
@@ -12,11 +13,20 @@ import { POSITION_BASE, PositionJournal } from './position-journal.js';
 
 /** Rows per block handed to a query (a fetch can return far more messages than that). */
 const SLICE_MESSAGES = 65_536;
-/** Messages per produce request. */
-const SEND_MESSAGES = 5_000;
-/** Produce requests in flight at once per INSERT. */
-const IN_FLIGHT = 6;
-const SEND_BYTES = 16 << 20;
+/**
+ * Rows formatted at a time by INSERT (4 produce requests of 2,048 messages), and slices handed to the producer
+ * thread but not yet acknowledged.
+ */
+const SLICE_ROWS = 8_192;
+const SLICES_IN_FLIGHT = 4;
+
+/** Whether rows carry a non-empty `_tp_message_key` (then each row is a message). */
+function hasMessageKeys(block: Block): boolean {
+  const c = block.column('_tp_message_key');
+  if (!c) return false;
+  const col = materialize(c);
+  return col.kind === 'string' && col.offsets[block.rows]! > col.offsets[0]!;
+}
 
 /** What one external stream shares between its readers and writers. */
 export interface KafkaStreamShared {
@@ -29,7 +39,7 @@ export interface KafkaStreamShared {
   readonly functionContext: () => FunctionContext;
   /** Messages that did not parse, since the server started. */
   badMessages: number;
-  producer?: Producer;
+  producer?: ProducerWorker;
   producerPartitions?: number;
 }
 
@@ -69,19 +79,23 @@ export class KafkaExternalStorage implements TableStorage {
     }
   }
 
-  private async producer(): Promise<{ producer: Producer; partitions: number }> {
+  private async producer(): Promise<{ producer: ProducerWorker; partitions: number }> {
     const sh = this.shared;
-    if (!sh.producer) sh.producer = createProducer(sh.settings);
+    if (sh.producer && !sh.producer.alive) {
+      void sh.producer.close();
+      sh.producer = undefined;
+      sh.producerPartitions = undefined;
+    }
+    if (!sh.producer) sh.producer = new ProducerWorker(producerOptions(sh.settings));
     if (!sh.producerPartitions) {
-      let md;
+      let n;
       try {
-        md = await sh.producer.metadata({ topics: [sh.settings.topic], autocreateTopics: false });
+        n = await sh.producer.partitions(sh.settings.topic);
       } catch (e) {
         throw kafkaError(e, `cannot read the metadata of topic ${sh.settings.topic}`);
       }
-      const t = md.topics.get(sh.settings.topic);
-      if (!t) throw new DbError('RESOURCE_NOT_FOUND', `Kafka topic ${sh.settings.topic} does not exist`);
-      sh.producerPartitions = t.partitionsCount;
+      if (n < 0) throw new DbError('RESOURCE_NOT_FOUND', `Kafka topic ${sh.settings.topic} does not exist`);
+      sh.producerPartitions = n;
     }
     return { producer: sh.producer, partitions: sh.producerPartitions };
   }
@@ -89,28 +103,29 @@ export class KafkaExternalStorage implements TableStorage {
   async insert(block: Block): Promise<InsertResult> {
     if (!block.rows) return { firstSn: -1n, lastSn: -1n, rows: 0 };
     const { producer, partitions } = await this.producer();
-    const messages = this.shared.encoder.encode(block, partitions, this.shared.functionContext());
+    // Slices of rows formatted here as packed messages (no object per row) while the producer thread sends the
+    // previous ones; returns once the brokers acknowledged every message.
     const topic = this.shared.settings.topic;
-    // Chunks of messages, several produce requests in flight (the client's per-message work is the limit);
-    // resolves once the brokers acknowledged every chunk.
-    let at = 0;
+    const encoder = this.shared.encoder;
+    const fn = this.shared.functionContext();
+    // Packed rows (several a message) are not sliced: a slice would end a message early.
+    const perRow = this.shared.settings.oneMessagePerRow || this.shared.settings.messageKey !== undefined || hasMessageKeys(block);
+    const slice = perRow ? SLICE_ROWS : block.rows;
+    const sending: Promise<void>[] = [];
     let failure: unknown;
-    const worker = async () => {
-      while (at < messages.length && failure === undefined) {
-        const from = at;
-        let end = at;
-        let bytes = 0;
-        while (end < messages.length && end - from < SEND_MESSAGES && bytes < SEND_BYTES) bytes += messages[end++]!.value.length;
-        at = end;
-        const chunk = messages.slice(from, end).map((m) => ({ topic, value: m.value, key: m.key, partition: m.partition, timestamp: BigInt(m.timestampMs) }));
-        try {
-          await producer.send({ messages: chunk });
-        } catch (e) {
-          failure ??= e;
-        }
+    let encodeError: unknown;
+    try {
+      for (let at = 0; at < block.rows && failure === undefined; at += slice) {
+        const rows = block.rows <= slice ? block : block.slice(at, Math.min(block.rows, at + slice));
+        const batch = encoder.encodeBatch(rows, partitions, fn);
+        sending.push(producer.produce(topic, partitions, batch).catch((e: unknown) => void (failure ??= e)));
+        if (sending.length >= SLICES_IN_FLIGHT) await sending.shift();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, Math.ceil(messages.length / SEND_MESSAGES)) }, worker));
+    } catch (e) {
+      encodeError = e;
+    }
+    await Promise.all(sending);
+    if (encodeError !== undefined) throw encodeError;
     if (failure !== undefined) {
       this.shared.producerPartitions = undefined;
       throw kafkaError(failure, `cannot write to topic ${topic}`);
@@ -226,7 +241,7 @@ export class KafkaExternalStorage implements TableStorage {
     const p = this.shared.producer;
     this.shared.producer = undefined;
     this.shared.producerPartitions = undefined;
-    if (p) await new Promise<void>((resolve) => p.close(true, () => resolve()));
+    if (p) await p.close();
   }
 
   async drop(): Promise<void> {
