@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Engine } from '../../src/server/engine.js';
 import type { Session } from '../../src/server/session-api.js';
 import type { Block } from '../../src/core/block.js';
+import { formatValueText } from '../../src/types/text-conversion.js';
 
 /** An in-process engine over a temporary data directory, for tests at the Session API level. */
 export interface EngineHarness {
@@ -59,3 +60,30 @@ export async function until(pred: () => boolean, what: string, timeoutMs = 20_00
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** A streaming query's rows as text, as they arrive. */
+export interface StreamedRows {
+  readonly rows: string[][];
+  stop(): void;
+  /** Waits until `pred` holds of the rows so far (a number: until that many rows); a query error fails it. */
+  waitFor(pred: ((rows: string[][]) => boolean) | number, timeoutMs?: number): Promise<void>;
+}
+
+export async function streamRows(h: EngineHarness, sql: string): Promise<StreamedRows> {
+  const rows: string[][] = [];
+  const q = await h.start(sql, (b) => {
+    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
+  });
+  return {
+    rows,
+    stop: q.stop,
+    async waitFor(pred, timeoutMs = 10_000) {
+      const ok = typeof pred === 'number' ? (r: string[][]) => r.length >= pred : pred;
+      await until(() => {
+        if (q.error()) throw q.error();
+        return ok(rows);
+      }, `rows; so far: ${JSON.stringify(rows)}`, timeoutMs);
+    },
+  };
+}
+

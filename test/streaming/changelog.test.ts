@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
+import { startEngine, streamRows, type EngineHarness, type StreamedRows } from '../helpers/engine-harness.js';
 import { formatValueText } from '../../src/types/text-conversion.js';
 
 /**
@@ -24,19 +24,7 @@ async function rowsOf(sql: string): Promise<string[][]> {
   return out;
 }
 
-async function stream(sql: string) {
-  const rows: string[][] = [];
-  const q = await h.start(sql, (b) => {
-    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
-  });
-  const waitFor = async (n: number): Promise<void> => {
-    await until(() => {
-      if (q.error()) throw q.error();
-      return rows.length >= n;
-    }, `${n} rows; so far: ${JSON.stringify(rows)}`, 10_000);
-  };
-  return { rows, stop: q.stop, waitFor };
-}
+const stream = (sql: string): Promise<StreamedRows> => streamRows(h, sql);
 
 describe('changelog streams', () => {
   it('a changelog stream carries _tp_delta', async () => {

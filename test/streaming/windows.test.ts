@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
-import { formatValueText } from '../../src/types/text-conversion.js';
+import { startEngine, streamRows, type EngineHarness, type StreamedRows } from '../helpers/engine-harness.js';
 
 /**
  * Tumble / hop / session windows over a live stream with out-of-order and late events. Expectations are worked
@@ -18,19 +17,7 @@ afterAll(() => h.close());
 const exec = (sql: string): Promise<void> => h.exec(sql);
 
 /** Starts a streaming query; rows arrive in `rows` as they are emitted. */
-async function stream(sql: string): Promise<{ rows: string[][]; stop: () => void; waitFor: (pred: (rows: string[][]) => boolean) => Promise<void> }> {
-  const rows: string[][] = [];
-  const q = await h.start(sql, (b) => {
-    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
-  });
-  const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
-    await until(() => {
-      if (q.error()) throw q.error();
-      return pred(rows);
-    }, `rows; so far: ${JSON.stringify(rows)}`, 10_000);
-  };
-  return { rows, stop: q.stop, waitFor };
-}
+const stream = (sql: string): Promise<StreamedRows> => streamRows(h, sql);
 
 const at = (s: number): string => `'2024-01-01 00:00:${String(Math.floor(s)).padStart(2, '0')}.${String(Math.round((s % 1) * 1000)).padStart(3, '0')}'`;
 const insert = (name: string, events: [string, number][]): Promise<void> => exec(`INSERT INTO ${name} (k, ts) VALUES ${events.map(([k, s]) => `('${k}', ${at(s)})`).join(', ')}`);
