@@ -156,4 +156,97 @@ describe('joins with versioned streams', () => {
       q.stop();
     }
   });
+
+  it('append ⋈ changelog() ⋈ changelog: an enrichment feeds an enrichment, only new events of the driver emit', async () => {
+    await exec('CREATE STREAM j3e_a (i int, k1 int, k2 string)');
+    await exec('CREATE STREAM j3e_b (j int, kk1 int, kk2 string)');
+    await exec("CREATE STREAM j3e_c (k int, kkk1 int, kkk2 string) SETTINGS mode='changelog'");
+    const q = await stream(
+      'SELECT a.i, b.j, c.k, c.kkk2 FROM j3e_a AS a INNER ALL JOIN changelog(j3e_b, kk1, kk2) AS b ON a.k1 = b.kk1 AND a.k2 = b.kk2 ' +
+        'INNER ALL JOIN j3e_c AS c ON a.k1 = c.kkk1 AND a.k2 = c.kkk2',
+    );
+    try {
+      await exec("INSERT INTO j3e_c (k, kkk1, kkk2) VALUES (3, 1, 'k')");
+      await exec("INSERT INTO j3e_b (j, kk1, kk2) VALUES (2, 1, 'k')");
+      await exec("INSERT INTO j3e_a (i, k1, k2) VALUES (1, 1, 'k')");
+      await q.waitFor((r) => r.length >= 1);
+      // New versions on b and a retraction on c change no earlier output; the next event finds c's key gone.
+      await exec("INSERT INTO j3e_b (j, kk1, kk2) VALUES (4, 1, 'k')");
+      await exec("INSERT INTO j3e_c (k, kkk1, kkk2, _tp_delta) VALUES (3, 1, 'k', -1)");
+      await exec("INSERT INTO j3e_a (i, k1, k2) VALUES (1, 1, 'k')");
+      await exec("INSERT INTO j3e_c (k, kkk1, kkk2) VALUES (5, 1, 'k'), (9, 9, 'end')");
+      await exec("INSERT INTO j3e_b (j, kk1, kk2) VALUES (9, 9, 'end')");
+      await exec("INSERT INTO j3e_a (i, k1, k2) VALUES (9, 9, 'end')");
+      await q.waitFor((r) => r.some((x) => x[3] === 'end'));
+      expect(q.rows).toEqual([
+        ['1', '2', '3', 'k'],
+        ['9', '9', '9', 'end'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('changelog() ⋈ changelog() ⋈ changelog(): the inner join emits a changelog whose retractions reach the outer one', async () => {
+    await exec('CREATE STREAM j3c_1 (i int, k1 string)');
+    await exec('CREATE STREAM j3c_2 (j int, k2 string)');
+    await exec('CREATE STREAM j3c_3 (k int, k3 string)');
+    const q = await stream(
+      'SELECT c1.i, c2.j, c3.k, _tp_delta FROM changelog(j3c_1, k1) AS c1 INNER JOIN changelog(j3c_2, k2) AS c2 ON c1.i = c2.j ' +
+        'INNER JOIN changelog(j3c_3, k3) AS c3 ON c1.i = c3.k',
+    );
+    try {
+      await exec("INSERT INTO j3c_1 (i, k1) VALUES (1, 'k1')");
+      await exec("INSERT INTO j3c_2 (j, k2) VALUES (1, 'k2')");
+      await exec("INSERT INTO j3c_3 (k, k3) VALUES (1, 'k3')");
+      await q.waitFor((r) => r.length >= 1);
+      await exec("INSERT INTO j3c_1 (i, k1) VALUES (2, 'k1')");
+      await q.waitFor((r) => r.length >= 2);
+      await exec("INSERT INTO j3c_2 (j, k2) VALUES (2, 'k2')");
+      // (1, 1, 1) was retracted: the new version of k3 retracts nothing more and joins only (2, 2).
+      await exec("INSERT INTO j3c_3 (k, k3) VALUES (2, 'k3')");
+      await q.waitFor((r) => r.length >= 3);
+      await exec("INSERT INTO j3c_3 (k, k3) VALUES (9, 'end')");
+      await exec("INSERT INTO j3c_1 (i, k1) VALUES (9, 'end')");
+      await exec("INSERT INTO j3c_2 (j, k2) VALUES (9, 'end')");
+      await q.waitFor((r) => r.some((x) => x[0] === '9'));
+      expect(q.rows).toEqual([
+        ['1', '1', '1', '1'],
+        ['1', '1', '1', '-1'],
+        ['2', '2', '2', '1'],
+        ['9', '9', '9', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('versioned_kv ⋈ versioned_kv ⋈ versioned_kv: a.kk2 in the second ON names the first join\'s kk2', async () => {
+    await exec("CREATE STREAM j3v_a (i int, k1 int, k2 string) PRIMARY KEY (k1, k2) SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM j3v_b (j int, kk1 int, kk2 string) PRIMARY KEY (kk1, kk2) SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM j3v_c (k int, kkk1 int, kkk2 string) PRIMARY KEY (kkk1, kkk2) SETTINGS mode='versioned_kv'");
+    const q = await stream(
+      'SELECT a.i, b.j, c.k, _tp_delta FROM j3v_a AS a INNER ALL JOIN j3v_b AS b ON a.k1 = b.kk1 AND a.k2 = b.kk2 ' +
+        'INNER ALL JOIN j3v_c AS c ON b.kk1 = c.kkk1 AND a.kk2 = c.kkk2',
+    );
+    try {
+      await exec("INSERT INTO j3v_c (k, kkk1, kkk2) VALUES (3, 1, 'k')");
+      await exec("INSERT INTO j3v_b (j, kk1, kk2) VALUES (2, 1, 'k')");
+      await exec("INSERT INTO j3v_a (i, k1, k2) VALUES (1, 1, 'k')");
+      await q.waitFor((r) => r.length >= 1);
+      await exec("INSERT INTO j3v_b (j, kk1, kk2) VALUES (4, 1, 'k')");
+      await q.waitFor((r) => r.length >= 3);
+      await exec("INSERT INTO j3v_a (i, k1, k2) VALUES (5, 1, 'k')");
+      await q.waitFor((r) => r.length >= 5);
+      expect(q.rows).toEqual([
+        ['1', '2', '3', '1'],
+        ['1', '2', '3', '-1'],
+        ['1', '4', '3', '1'],
+        ['1', '4', '3', '-1'],
+        ['5', '4', '3', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
 });

@@ -69,6 +69,53 @@ function sideOf(e: Expr, left: Scope, right: Scope): 'left' | 'right' | 'both' |
   return 'both';
 }
 
+/**
+ * Proton resolves a qualified name the qualifier's table does not have by its column name alone (`a.kk2`, where
+ * only `b` has `kk2`, is `b.kk2`): in `a JOIN b ON … JOIN c ON a.kk2 = c.kkk2` it names a column of the joined
+ * left side. Identifiers that resolve on neither side are rewritten that way when the column name is unique
+ * across both sides and the qualifier names a table of the join; anything else is left as it is.
+ */
+function requalify(e: Expr, left: Scope, right: Scope): Expr {
+  switch (e.kind) {
+    case 'identifier': {
+      const parts = e.parts;
+      if (parts.length !== 2 || left.resolveQuiet(parts) || right.resolveQuiet(parts)) return e;
+      const [q, name] = parts as [string, string];
+      const all = [...left.columns, ...right.columns];
+      if (!all.some((c) => c.qualifiers.includes(q))) return e;
+      if (all.filter((c) => c.shortName === name).length !== 1) return e;
+      return { ...e, parts: [name] };
+    }
+    case 'function': {
+      const args = e.args.map((a) => requalify(a, left, right));
+      return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+    }
+    default:
+      return e;
+  }
+}
+
+/** Adds `l = r` (a left and a right expression, either way round) to the join keys; false when it is not one. */
+function addKeyPair(e: Expr, req: StreamingJoinRequest, leftKeys: CompiledExpr[], rightKeys: CompiledExpr[]): boolean {
+  if (fnName(e) !== 'equals' || e.kind !== 'function' || e.args.length !== 2) return false;
+  let [a, b] = e.args as [Expr, Expr];
+  const sa = sideOf(a, req.left.scope, req.right.scope);
+  const sb = sideOf(b, req.left.scope, req.right.scope);
+  if (sa === 'right' && sb === 'left') [a, b] = [b, a];
+  else if (!(sa === 'left' && sb === 'right')) return false;
+  const l = compileExpression(req.cenv, req.left.scope, a);
+  const r = compileExpression(req.cenv, req.right.scope, b);
+  const lt = baseType(l.type);
+  const rt = baseType(r.type);
+  const numeric = (t: DataType) => /^(U?Int\d+|Float\d+|Bool|Decimal)$/.test(t.kind);
+  if (lt.kind !== rt.kind && !(numeric(lt) && numeric(rt))) {
+    throw new DbError('TYPE_MISMATCH', `Type mismatch of columns to JOIN by: ${l.name} ${lt.name} at left, ${r.name} ${rt.name} at right`);
+  }
+  leftKeys.push(l);
+  rightKeys.push(r);
+  return true;
+}
+
 function constantNumber(cenv: CompileEnv, e: Expr): number | undefined {
   if (identifiersOf(e).length) return undefined;
   try {
@@ -128,7 +175,11 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
   const ranges: RangeCondition[] = [];
   const others: Expr[] = [];
   const lags: Expr[] = [];
-  for (const c of req.residual) {
+  const leftKeys = [...req.leftKeys];
+  const rightKeys = [...req.rightKeys];
+  for (const c0 of req.residual) {
+    const c = requalify(c0, left.scope, right.scope);
+    if (c !== c0 && addKeyPair(c, req, leftKeys, rightKeys)) continue;
     if (fnName(c) === 'lagbehind') {
       lags.push(c);
       continue;
@@ -149,7 +200,7 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
     throw new DbError('NOT_IMPLEMENTED', `Stream join only supports inner/left join, got ${item.joinKind} JOIN`);
   }
   if (strictnessIn === 'SEMI' || strictnessIn === 'ANTI') throw new DbError('NOT_IMPLEMENTED', `Stream join only supports any/all/asof/latest join, got ${strictnessIn}`);
-  if (item.using && !req.leftKeys.length) throw new DbError('INVALID_JOIN_ON_EXPRESSION', 'Stream join needs join keys');
+  if (item.using && !leftKeys.length) throw new DbError('INVALID_JOIN_ON_EXPRESSION', 'Stream join needs join keys');
 
   // Range condition: date_diff_within(…) or two bounds on date_diff(…) / a - b.
   let range: { spec: RangeSpec; leftTime: CompiledExpr; rightTime: CompiledExpr } | undefined;
@@ -180,13 +231,13 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
     for (const t of [la.type, rb.type]) {
       if (!isAsofType(t)) throw new DbError('BAD_TYPE_OF_FIELD', `ASOF join not supported for type: ${t.name}`);
     }
-    if (!req.leftKeys.length) throw new DbError('SYNTAX_ERROR', 'ASOF join needs at least one equal-join column');
+    if (!leftKeys.length) throw new DbError('SYNTAX_ERROR', 'ASOF join needs at least one equal-join column');
     asof = { op, left: la, right: rb };
   }
   if (others.length) {
     throw new DbError('NOT_IMPLEMENTED', `Streaming join doesn't support predicates in JOIN ON clause (${others.map(exprName).join(' AND ')}). Use WHERE predicate instead`);
   }
-  if (!req.leftKeys.length) throw new DbError('INVALID_JOIN_ON_EXPRESSION', 'Stream join needs at least one equality of a left and a right column in ON');
+  if (!leftKeys.length) throw new DbError('INVALID_JOIN_ON_EXPRESSION', 'Stream join needs at least one equality of a left and a right column in ON');
 
   const leftDelta = left.node.header.findIndex((c) => c.name === DELTA_COLUMN);
   const rightDelta = right.node.header.findIndex((c) => c.name === DELTA_COLUMN);
@@ -209,8 +260,8 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
 
   if (lags.length > 1) throw new DbError('INVALID_JOIN_ON_EXPRESSION', 'More than one lag_behind in the ON clause');
   const align = lags.length ? alignSpec(lags[0]!, req) : undefined;
-  const leftSide: JoinSideSpec = { keys: req.leftKeys, time: range?.leftTime, asof: asof?.left, deltaAt: leftDelta, changelog: leftChangelog, matchColumns: matchColumns(left.node) };
-  const rightSide: JoinSideSpec = { keys: req.rightKeys, time: range?.rightTime, asof: asof?.right, deltaAt: rightDelta, changelog: rightChangelog, matchColumns: matchColumns(right.node) };
+  const leftSide: JoinSideSpec = { keys: leftKeys, time: range?.leftTime, asof: asof?.left, deltaAt: leftDelta, changelog: leftChangelog, matchColumns: matchColumns(left.node) };
+  const rightSide: JoinSideSpec = { keys: rightKeys, time: range?.rightTime, asof: asof?.right, deltaAt: rightDelta, changelog: rightChangelog, matchColumns: matchColumns(right.node) };
   // ASOF against a table considers every row of it (ClickHouse); against a stream the last keep_versions.
   const keepVersions = tableRight ? Infinity : Math.max(1, Math.floor(settingNumber(req.settings, 'keep_versions', DEFAULT_KEEP_VERSIONS)));
   return new StreamingJoinNode(left.node, right.node, {
@@ -238,6 +289,11 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
  */
 function matchColumns(node: PlanNode): number[] {
   const header = node.header;
+  // A join's rows (a join below this one): the left row's identifying columns, then the right row's.
+  if (node instanceof StreamingJoinNode) {
+    const lw = node.left.header.length;
+    return [...node.spec.left.matchColumns, ...node.spec.right.matchColumns.map((c) => lw + c)];
+  }
   let n: PlanNode | undefined = node;
   while (n) {
     const keys = (n as unknown as { keys?: unknown }).keys;
@@ -248,8 +304,13 @@ function matchColumns(node: PlanNode): number[] {
     }
     n = n.children.length === 1 ? n.children[0] : undefined;
   }
-  const data = header.map((c, i) => (c.name.startsWith('_tp_') ? -1 : i)).filter((i) => i >= 0);
+  const data = header.map((c, i) => (isReserved(c.name) ? -1 : i)).filter((i) => i >= 0);
   return data.length ? data : header.map((_, i) => i).filter((i) => header[i]!.name !== DELTA_COLUMN);
+}
+
+/** `_tp_time`, or a right join column renamed `b._tp_time`. */
+function isReserved(name: string): boolean {
+  return name.slice(name.lastIndexOf('.') + 1).startsWith('_tp_');
 }
 
 function isAsofType(t: DataType): boolean {
@@ -257,7 +318,15 @@ function isAsofType(t: DataType): boolean {
   return /^(U?Int\d+|Float\d+|Decimal\d*|Date|Date32|DateTime|DateTime64)$/.test(b.kind);
 }
 
+/**
+ * Whether a join input is a changelog. A join below this one (`a JOIN b … JOIN c`) says so itself: Proton's
+ * output of append ⋈ changelog/versioned (an enrichment) is append-only even though the row carries the right
+ * side's `_tp_delta`, and changelog ⋈ changelog emits a changelog.
+ */
 function isChangelog(node: PlanNode, deltaAt: number): boolean {
+  for (let n: PlanNode | undefined = node; n; n = n.children.length === 1 ? n.children[0] : undefined) {
+    if (n instanceof StreamingJoinNode) return n.changelog;
+  }
   return (node as { changelog?: boolean }).changelog === true || deltaAt >= 0;
 }
 
