@@ -29,6 +29,7 @@ import { planWindowTableFunction, windowScope, windowSourceItem } from '../strea
 import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
 import { planStreamingJoin } from '../streaming/join/plan-streaming-join.js';
+import { identifiersOf } from '../analyzer/identifiers.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -313,21 +314,6 @@ function conjuncts(e: Expr): Expr[] {
 
 function refersOnlyTo(e: Expr, scope: Scope): boolean {
   return identifiersOf(e).every((parts) => scope.resolveQuiet(parts) !== undefined);
-}
-
-
-
-function identifiersOf(e: Expr): string[][] {
-  switch (e.kind) {
-    case 'identifier':
-      return [e.parts];
-    case 'function':
-      return e.args.flatMap(identifiersOf);
-    case 'lambda':
-      return identifiersOf(e.body).filter((p) => !(p.length === 1 && e.params.includes(p[0]!)));
-    default:
-      return [];
-  }
 }
 
 async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn): Promise<PlannedFrom> {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
-import { formatValueText } from '../../src/types/text-conversion.js';
+import { startEngine, streamRows, type EngineHarness, type StreamedRows } from '../helpers/engine-harness.js';
 
 /**
  * Streaming joins with versioned_kv / changelog_kv streams (cases of Proton's stream smoke suite 0014 and
@@ -18,19 +17,7 @@ afterAll(() => h.close());
 
 const exec = (sql: string): Promise<void> => h.exec(sql);
 
-async function stream(sql: string): Promise<{ rows: string[][]; stop: () => void; waitFor: (pred: (rows: string[][]) => boolean) => Promise<void> }> {
-  const rows: string[][] = [];
-  const q = await h.start(sql, (b) => {
-    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
-  });
-  const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
-    await until(() => {
-      if (q.error()) throw q.error();
-      return pred(rows);
-    }, `rows; so far: ${JSON.stringify(rows)}`, 10_000);
-  };
-  return { rows, stop: q.stop, waitFor };
-}
+const stream = (sql: string): Promise<StreamedRows> => streamRows(h, sql);
 
 describe('joins with versioned streams', () => {
   it('append ⋈ versioned_kv: each event takes the version of its key valid when it arrives', async () => {

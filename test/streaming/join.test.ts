@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngine, until, type EngineHarness } from '../helpers/engine-harness.js';
+import { startEngine, streamRows, until, type EngineHarness, type StreamedRows } from '../helpers/engine-harness.js';
 import { formatValueText } from '../../src/types/text-conversion.js';
 import { DbError } from '../../src/errors/index.js';
 
@@ -19,25 +19,7 @@ afterAll(() => h.close());
 
 const exec = (sql: string): Promise<void> => h.exec(sql);
 
-interface Live {
-  rows: string[][];
-  stop: () => void;
-  waitFor: (pred: (rows: string[][]) => boolean) => Promise<void>;
-}
-
-async function stream(sql: string): Promise<Live> {
-  const rows: string[][] = [];
-  const q = await h.start(sql, (b) => {
-    for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
-  });
-  const waitFor = async (pred: (r: string[][]) => boolean): Promise<void> => {
-    await until(() => {
-      if (q.error()) throw q.error();
-      return pred(rows);
-    }, `rows; so far: ${JSON.stringify(rows)}`, 10_000);
-  };
-  return { rows, stop: q.stop, waitFor };
-}
+const stream = (sql: string): Promise<StreamedRows> => streamRows(h, sql);
 
 async function errorOf(sql: string): Promise<DbError> {
   try {

@@ -12,6 +12,7 @@ import { Scope as ScopeClass } from '../../analyzer/scope.js';
 import { StreamingScan } from '../stream-scan.js';
 import { DELTA_COLUMN } from '../stream-mode.js';
 import { StreamingJoinNode, type AlignSpec, type AsofOp, type JoinSideSpec, type RangeSpec } from './streaming-join.js';
+import { identifiersOf } from '../../analyzer/identifiers.js';
 
 interface Side {
   readonly node: PlanNode;
@@ -43,19 +44,6 @@ const REVERSED: Record<AsofOp, AsofOp> = { '<': '>', '<=': '>=', '>': '<', '>=':
 
 function fnName(e: Expr): string | undefined {
   return e.kind === 'function' ? e.name.toLowerCase().replace(/_/g, '') : undefined;
-}
-
-function identifiersOf(e: Expr): string[][] {
-  switch (e.kind) {
-    case 'identifier':
-      return [e.parts];
-    case 'function':
-      return e.args.flatMap(identifiersOf);
-    case 'lambda':
-      return identifiersOf(e.body).filter((p) => !(p.length === 1 && e.params.includes(p[0]!)));
-    default:
-      return [];
-  }
 }
 
 /** 'left' / 'right' when every identifier of `e` resolves on that side only (left wins when both resolve). */
