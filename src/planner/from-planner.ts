@@ -405,7 +405,8 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
   }
   // A join with a streaming side runs as a streaming join (stream ⋈ table keeps the hash join below).
   const streaming = planStreamingJoin({ item, settings: env.settings, cenv: cenvLeft, left, right, leftKeys, rightKeys, residual, header, leftNullable, rightNullable });
-  if (streaming) return { node: streaming, scope };
+  if (streaming) return { node: streaming, scope: streamingJoinScope(columns, streaming, item.left.kind === 'join') };
+  if (item.strictness !== 'ASOF') rejectMixedInequalities(residual, leftKeys.length, left.scope, right.scope);
   const residualExpr: Expr | undefined = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : { kind: 'function', name: 'and', args: residual };
   const node = new HashJoinNode(left.node, right.node, {
     // An INNER join without equalities (`ON a.x = b.x OR …`) runs as a nested loop filtered by the condition.
@@ -420,6 +421,43 @@ async function planJoin(item: JoinRef, env: PlannerEnv, ctes: ReadonlyMap<string
     usingColumns: item.using?.map((n) => [left.scope.resolveQuiet([n])!.index, right.scope.resolveQuiet([n])!.index] as const),
   });
   return { node, scope };
+}
+
+/**
+ * What `*` shows over a streaming join, as in Proton: no side's `_tp_delta`, and one `_tp_delta` at the
+ * end when the join emits a changelog (the node writes its delta into every side's delta column). A
+ * chain of three or more tables (Proton rewrites it into nested subqueries listing every column) also
+ * shows each table's `_tp_time`.
+ */
+function streamingJoinScope(columns: readonly ScopeColumn[], join: PlanNode, chained: boolean): Scope {
+  const out: ScopeColumn[] = [];
+  let delta: ScopeColumn | undefined;
+  for (const c of columns) {
+    if (c.shortName === DELTA_COLUMN) {
+      delta ??= c;
+      out.push({ ...c, hidden: true });
+    } else if (chained && c.shortName === '_tp_time') out.push({ ...c, hidden: false });
+    else out.push(c);
+  }
+  if (delta && (join as { changelog?: boolean }).changelog === true) out.push({ ...delta, name: DELTA_COLUMN, shortName: DELTA_COLUMN, qualifiers: [], hidden: false });
+  return new Scope(out);
+}
+
+const INEQUALITIES = new Set(['less', 'greater', 'lessorequals', 'greaterorequals', 'notequals']);
+
+/**
+ * A hash join takes equalities as keys and one-side conditions as filters; an inequality between
+ * the two sides beside its keys is refused as ClickHouse 22 (Proton's base) does, error 403. Only
+ * a streaming range join gives such a condition a meaning; without keys the join runs as a
+ * filtered nested loop instead.
+ */
+function rejectMixedInequalities(residual: readonly Expr[], keyCount: number, left: Scope, right: Scope): void {
+  if (!keyCount) return;
+  for (const c of residual) {
+    if (c.kind !== 'function' || !INEQUALITIES.has(c.name.toLowerCase())) continue;
+    if (refersOnlyTo(c, left) || refersOnlyTo(c, right)) continue;
+    throw new DbError('INVALID_JOIN_ON_EXPRESSION', `Unsupported JOIN ON conditions. Unexpected '${exprName(c)}': an inequality between the two sides needs a streaming range join`);
+  }
 }
 
 function isNumericKind(t: DataType): boolean {

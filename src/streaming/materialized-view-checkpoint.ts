@@ -17,7 +17,8 @@ import type { AggregateCheckpoint } from './streaming-aggregate.js';
  *
  * Layout: "HMVC", u32 version, u32 CRC32C of the rest, then a JSON string (metadata) and, for each state table
  * (the global one, or one per open window in `windows` order): varuint rows, varuint groups, the key columns as
- * a Native block, then per aggregate and group a length-prefixed AggregateStates.serializeState.
+ * a Native block, then per aggregate and group a length-prefixed AggregateStates.serializeState. Windows per
+ * substream then add the partition keys as a Native block (the JSON holds each window's partition).
  */
 export interface MaterializedViewCheckpoint {
   /** Per streaming source (plan order): every event with sn <= this is reflected in the state. */
@@ -39,7 +40,14 @@ interface Meta {
   sources: { table: string; sn: number }[];
   clock?: { maxEventTime: number | null; lateEvents: number };
   timeMs: number;
-  aggregate?: { emitVersion: number; global: boolean; windows?: number[] };
+  aggregate?: {
+    emitVersion: number;
+    global: boolean;
+    windows?: number[];
+    /** Windows per substream: each window's partition, and per partition its watermark (null: none yet) and emissions. */
+    parts?: number[];
+    substreams?: { maxTime: (number | null)[]; versions: number[] };
+  };
   converts?: number;
 }
 
@@ -85,13 +93,24 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
     sources: cp.sources.map((s) => ({ ...s })),
     clock: cp.clock ? { maxEventTime: Number.isFinite(cp.clock.maxEventTime) ? cp.clock.maxEventTime : null, lateEvents: cp.clock.lateEvents } : undefined,
     timeMs: cp.timeMs,
-    aggregate: agg ? { emitVersion: agg.emitVersion, global: !!agg.global, windows: agg.windows?.map((w) => w.end) } : undefined,
+    aggregate: agg
+      ? {
+          emitVersion: agg.emitVersion,
+          global: !!agg.global,
+          windows: agg.windows?.map((w) => w.end),
+          parts: agg.substreams ? agg.windows?.map((w) => w.part ?? 0) : undefined,
+          substreams: agg.substreams
+            ? { maxTime: agg.substreams.maxTime.map((t) => (Number.isFinite(t) ? t : null)), versions: [...agg.substreams.versions] }
+            : undefined,
+        }
+      : undefined,
     converts: cp.converts?.length,
   };
   const body = new BinaryWriter();
   body.string(JSON.stringify(meta));
   if (agg?.global) writeTable(body, agg.global, keyTypes);
   for (const w of agg?.windows ?? []) writeTable(body, w.table, keyTypes);
+  if (agg?.substreams) encodeNativeBlock(agg.substreams.partitions, body, { revision: 0, withBlockInfo: false });
   for (const b of cp.converts ?? []) encodeNativeBlock(b, body, { revision: 0, withBlockInfo: false });
   const payload = body.toBytes();
   const out = new BinaryWriter(payload.length + 16);
@@ -117,8 +136,13 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
   let aggregate: AggregateCheckpoint | undefined;
   if (meta.aggregate) {
     const global = meta.aggregate.global ? readTable(r, version) : undefined;
-    const windows = meta.aggregate.windows?.map((end) => ({ end, table: readTable(r, version) }));
-    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows };
+    const parts = meta.aggregate.parts;
+    const windows = meta.aggregate.windows?.map((end, i) => ({ end, part: parts?.[i], table: readTable(r, version) }));
+    const sub = meta.aggregate.substreams;
+    const substreams = sub
+      ? { partitions: decodeNativeBlock(r, { revision: 0, withBlockInfo: false }), maxTime: sub.maxTime.map((t) => t ?? -Infinity), versions: sub.versions }
+      : undefined;
+    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows, substreams };
   }
   const converts = Array.from({ length: meta.converts ?? 0 }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false }));
   return {

@@ -52,7 +52,6 @@ export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingSca
   const unsupported = (what: string) => new DbError('NOT_IMPLEMENTED', `Materialized views over ${what} are not supported yet: their state cannot be checkpointed`);
   if (scans.length > 1) throw unsupported('more than one stream');
   if (aggregates.length > 1) throw unsupported('more than one streaming aggregation');
-  if (aggregates[0]?.windowed?.substreams) throw unsupported('windows per substream (PARTITION BY)');
   if (collect(node, SessionAggregateNode).length) throw unsupported('session windows');
   if (collect(node, DedupNode).length) throw unsupported('dedup()');
   return { scan: scans[0], aggregate: aggregates[0], converts: collect(node, ChangelogConvertNode).filter((c) => c.tracking) };

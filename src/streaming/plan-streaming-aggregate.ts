@@ -91,7 +91,8 @@ export function planStreamingAggregate(
   const substreamKeys = keys.flatMap((k, i) => (partitionNames.has(k.name) ? [i] : []));
   const onUpdate = policy.onUpdate || substreamKeys.length > 0;
   const periodicMs = policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS);
-  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, onUpdate, periodicMs, substreamKeys: policy.onUpdate ? undefined : substreamKeys }, having, undefined, changelog);
+  const afterInput = !emit.periodic && !onUpdate && !!innerGlobalAggregate(input, true);
+  return new StreamingAggregateNode(input, keys, aggregates, { ...policy, onUpdate, periodicMs, substreamKeys: policy.onUpdate ? undefined : substreamKeys, afterInput }, having, undefined, changelog);
 }
 
 /**
@@ -115,9 +116,10 @@ export function changelogInput(input: PlanNode, scope: Scope, cenv: CompileEnv, 
   return { node, delta: compileExpression(cenv, new Scope([...scope.columns, column]), ident) };
 }
 
-function innerGlobalAggregate(node: PlanNode): StreamingAggregateNode | undefined {
+/** The global aggregation whose emissions `node` reads (EMIT CHANGELOG ones too when `anyEmit`). */
+function innerGlobalAggregate(node: PlanNode, anyEmit = false): StreamingAggregateNode | undefined {
   for (let n: PlanNode | undefined = node; n; n = n.children.length === 1 ? n.children[0] : undefined) {
-    if (n instanceof StreamingAggregateNode) return !n.windowed && !n.changelog ? n : undefined;
+    if (n instanceof StreamingAggregateNode) return !n.windowed && (anyEmit || !n.changelog) ? n : undefined;
     if (n instanceof AggregateNode || n instanceof SessionAggregateNode) return undefined;
   }
   return undefined;

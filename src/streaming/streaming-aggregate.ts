@@ -12,6 +12,7 @@ import { isEmitVersion } from './emit-version.js';
 import { DbError } from '../errors/index.js';
 import { NumericColumn } from '../columns/column.js';
 import { takeColumn } from '../columns/ops.js';
+import { columnFromValues } from '../columns/builder.js';
 import { simpleType } from '../types/data-type.js';
 import { DELTA_COLUMN } from './stream-mode.js';
 import { customEmission, hasCustomEmit } from '../udf/custom-emit.js';
@@ -21,8 +22,22 @@ export interface AggregateCheckpoint {
   readonly emitVersion: number;
   /** Global aggregation: the one state table. */
   readonly global?: GroupTableSnapshot;
-  /** Windowed aggregation: the state of each window not yet emitted and closed, by window end. */
-  readonly windows?: readonly { readonly end: number; readonly table: GroupTableSnapshot }[];
+  /**
+   * Windowed aggregation: the state of each window not yet emitted and closed, by window end (and, windows per
+   * substream, by the partition's position in `substreams.partitions`).
+   */
+  readonly windows?: readonly { readonly end: number; readonly part?: number; readonly table: GroupTableSnapshot }[];
+  /** Windows per substream (PARTITION BY): the partitions seen, each one's watermark and emission count. */
+  readonly substreams?: SubstreamsSnapshot;
+}
+
+export interface SubstreamsSnapshot {
+  /** The partition keys, one row per partition, in partition-id order. */
+  readonly partitions: Block;
+  /** Per partition: the largest event time seen (its watermark before the delay). */
+  readonly maxTime: readonly number[];
+  /** Per partition: how many windows it has emitted (`emit_version()`). */
+  readonly versions: readonly number[];
 }
 
 /** Aggregation over a changelog input, and EMIT CHANGELOG. */
@@ -49,6 +64,11 @@ export interface EmitPolicy {
    * emission holds every group of the substreams changed since the last one.
    */
   readonly substreamKeys?: readonly number[];
+  /**
+   * The input is another global aggregation's emissions: emit as soon as one has arrived, as Proton's
+   * periodic tick runs through both aggregations at once, instead of up to a period later.
+   */
+  readonly afterInput?: boolean;
 }
 
 export interface WindowedOptions {
@@ -79,7 +99,7 @@ export class StreamingAggregateNode implements PlanNode {
   restoreFrom?: AggregateCheckpoint;
   /** True from an emission until the consumer asks for more: a checkpoint taken meanwhile could miss rows not yet written. */
   emitting = false;
-  private live: { global?: GroupTable; windows?: Map<number, GroupTable> } = {};
+  private live: { global?: GroupTable; windows?: Map<number, GroupTable>; substreams?: () => AggregateCheckpoint } = {};
 
   constructor(
     readonly input: PlanNode,
@@ -144,7 +164,11 @@ export class StreamingAggregateNode implements PlanNode {
   private readonly windowKeys: readonly boolean[];
 
   describe(): string {
-    const how = this.windowed ? 'windows, on watermark' : this.emit.onUpdate ? 'on update' : `every ${this.emit.periodicMs} ms`;
+    const how = this.windowed
+      ? 'windows, on watermark'
+      : this.emit.onUpdate
+        ? 'on update'
+        : `every ${this.emit.periodicMs} ms${this.emit.afterInput ? ' and after each emission of its input' : ''}`;
     return `StreamingAggregating (keys: ${this.keys.map((k) => k.name).join(', ') || '∅'}; ${this.aggregates.map((a) => a.name).join(', ')}; emit ${how})`;
   }
 
@@ -163,8 +187,8 @@ export class StreamingAggregateNode implements PlanNode {
 
   /** Materialized views: the current state (call between blocks, when `emitting` is false). */
   snapshotState(): AggregateCheckpoint {
-    if (this.windowed?.substreams) throw new DbError('NOT_IMPLEMENTED', 'Checkpoints of windows per substream (PARTITION BY) are not supported yet');
-    const { global, windows } = this.live;
+    const { global, windows, substreams } = this.live;
+    if (substreams) return substreams();
     return {
       emitVersion: this.emitVersion,
       global: global?.snapshot(),
@@ -197,13 +221,40 @@ export class StreamingAggregateNode implements PlanNode {
     // (partition, window end) → state; the key is `${partition}:${end}`.
     const windows = new Map<string, { part: number; end: number; table: GroupTable }>();
     const dirty = new Set<string>();
+    const partVersions: number[] = [];
+    const restored = this.restoreFrom?.substreams;
+    if (restored) {
+      // A fresh index numbers the saved partitions (distinct keys, in id order) 0, 1, … again.
+      const n = restored.partitions.rows;
+      if (n) partitions.assign(restored.partitions.columns, n, new Uint32Array(n));
+      maxTime = new Float64Array(Math.max(16, n)).fill(-Infinity);
+      maxTime.set(restored.maxTime);
+      partVersions.push(...restored.versions);
+      for (const w0 of this.restoreFrom?.windows ?? []) {
+        const table = new GroupTable(this.keys, this.aggregates, false, this.windowKeys, this.changelogOptions.delta);
+        table.restore(w0.table);
+        windows.set(`${w0.part}:${w0.end}`, { part: w0.part ?? 0, end: w0.end, table });
+      }
+      this.emitVersion = this.restoreFrom!.emitVersion;
+    }
+    const partitionHeader = sub.keys.map((k, i) => ({ name: `p${i}`, type: k.type }));
+    this.live = {
+      substreams: () => ({
+        emitVersion: this.emitVersion,
+        windows: [...windows.values()].map((e) => ({ end: e.end, part: e.part, table: e.table.snapshot() })),
+        substreams: {
+          partitions: new Block(partitionHeader, partitions.size ? partitions.keyColumns() : partitionHeader.map((h) => columnFromValues(h.type, [])), partitions.size),
+          maxTime: Array.from(maxTime.subarray(0, partitions.size)),
+          versions: Array.from({ length: partitions.size }, (_, p) => partVersions[p] ?? 0),
+        },
+      }),
+    };
     const delay = w.clock.delay;
     const pump = new InputPump(this.input.run(ctx));
     const period = this.emit.periodicMs ?? Infinity;
     const timeout = this.emit.timeoutMs ?? Infinity;
     let due = Date.now() + period;
     let lastEvent = Date.now();
-    const partVersions: number[] = [];
     const emit = (keys: Iterable<string>, close: boolean): Block | undefined => {
       const chosen = [...keys].map((k) => [k, windows.get(k)!] as const).filter(([, e]) => e !== undefined);
       chosen.sort((a, b) => a[1].end - b[1].end || a[1].part - b[1].part);
@@ -313,11 +364,11 @@ export class StreamingAggregateNode implements PlanNode {
     if (this.restoreFrom?.global) {
       table.restore(this.restoreFrom.global);
       this.emitVersion = this.restoreFrom.emitVersion;
-      dirty = true;
     }
     this.live = { global: table };
-    // A restored state is shown again soon (once the events that arrived meanwhile are likely read), not a
-    // whole period later: a recovered query would otherwise say nothing for up to `period`.
+    // A restored query first looks soon, not a whole period later, and emits if the events that arrived while
+    // it was down (replayed from its checkpointed offsets) changed the restored state. An unchanged state was
+    // already emitted before the checkpoint, so it is not repeated.
     let due = Date.now() + (this.restoreFrom?.global ? Math.min(period, RESTORED_FIRST_EMIT_MS) : period);
     let backfills = ctx.progress.backfillsDone ?? 0;
     try {
@@ -360,6 +411,8 @@ export class StreamingAggregateNode implements PlanNode {
         // An empty block (a source's signal) changes nothing.
         if (!got.rows) continue;
         dirty = true;
+        // Emit once the blocks already queued (the rest of the inner emission) are in.
+        if (this.emit.afterInput && !onUpdate) due = Math.min(due, Date.now());
         if (onUpdate && period === Infinity) {
           dirty = false;
           this.stampVersion();

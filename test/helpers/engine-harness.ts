@@ -64,6 +64,8 @@ export async function until(pred: () => boolean, what: string, timeoutMs = 20_00
 /** A streaming query's rows as text, as they arrive. */
 export interface StreamedRows {
   readonly rows: string[][];
+  /** The result's column names (known once the first block has arrived). */
+  readonly columns: string[];
   stop(): void;
   /** Waits until `pred` holds of the rows so far (a number: until that many rows); a query error fails it. */
   waitFor(pred: ((rows: string[][]) => boolean) | number, timeoutMs?: number): Promise<void>;
@@ -71,11 +73,14 @@ export interface StreamedRows {
 
 export async function streamRows(h: EngineHarness, sql: string): Promise<StreamedRows> {
   const rows: string[][] = [];
+  const columns: string[] = [];
   const q = await h.start(sql, (b) => {
+    if (!columns.length) columns.push(...b.header.map((c) => c.name));
     for (let i = 0; i < b.rows; i++) rows.push(b.columns.map((c, k) => formatValueText(b.header[k]!.type, c, i, 'UTC')));
   });
   return {
     rows,
+    columns,
     stop: q.stop,
     async waitFor(pred, timeoutMs = 10_000) {
       const ok = typeof pred === 'number' ? (r: string[][]) => r.length >= pred : pred;

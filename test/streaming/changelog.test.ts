@@ -178,6 +178,35 @@ describe('aggregation over changelogs retracts', () => {
     }
   });
 
+  it('an aggregation over a global aggregation emits right after each inner emission (one tick through both)', async () => {
+    await exec('CREATE STREAM cascade_src (k string, v int)');
+    const plan = (await rowsOf('EXPLAIN SELECT count(), sum(c) FROM (SELECT k, count() AS c FROM cascade_src GROUP BY k EMIT PERIODIC 100ms)')).map((r) => r[0]);
+    expect(plan[1]).toContain('emit every 2000 ms and after each emission of its input');
+    expect(plan[4]).toContain('emit every 100 ms');
+    expect(plan[4]).not.toContain('after each emission');
+    // An explicit EMIT on the outer query keeps its own schedule.
+    const own = (await rowsOf('EXPLAIN SELECT count() FROM (SELECT k, count() AS c FROM cascade_src GROUP BY k) EMIT PERIODIC 1s')).map((r) => r[0]);
+    expect(own[1]).toContain('emit every 1000 ms)');
+  });
+
+  it("OVER in a streaming query: Proton's forbidden combinations are NOT_IMPLEMENTED (48)", async () => {
+    await exec('CREATE STREAM over_src (k string, v int, i int)');
+    const code = async (sql: string): Promise<number | undefined> => {
+      try {
+        const q = await stream(sql);
+        q.stop();
+        return undefined;
+      } catch (e) {
+        return (e as { code?: number }).code;
+      }
+    };
+    // PARTITION BY makes lag() an OVER of the partition beside the aggregate OVER one.
+    expect(await code('SELECT k, lag(v), max(v) OVER (PARTITION BY k) FROM over_src PARTITION BY k GROUP BY k')).toBe(48);
+    expect(await code('SELECT count(), max(v) OVER (PARTITION BY k) FROM over_src')).toBe(48);
+    // An aggregate OVER a partition alone is an aggregation per substream.
+    expect(await code('SELECT i, max(v) OVER (PARTITION BY k) FROM over_src GROUP BY i')).toBeUndefined();
+  });
+
   it('PARTITION BY a global aggregation emits the substreams that changed', async () => {
     await exec('CREATE STREAM sub1 (val float64, id int, name string)');
     const q = await stream('SELECT max(val), name FROM changelog(sub1, id) PARTITION BY id GROUP BY name EMIT PERIODIC 100ms');

@@ -208,6 +208,30 @@ describe('joins with versioned streams', () => {
     }
   });
 
+  it("SELECT * over changelog joins: no side's _tp_delta, one at the end; a chain of three also shows each _tp_time", async () => {
+    await exec('CREATE STREAM jstar_1 (i int, k1 string)');
+    await exec('CREATE STREAM jstar_2 (j int, k2 string)');
+    await exec('CREATE STREAM jstar_3 (k int, k3 string)');
+    const two = await stream('SELECT * FROM changelog(jstar_1, k1) AS c1 INNER JOIN changelog(jstar_2, k2) AS c2 ON c1.i = c2.j');
+    const three = await stream(
+      'SELECT * FROM changelog(jstar_1, k1) AS c1 INNER JOIN changelog(jstar_2, k2) AS c2 ON c1.i = c2.j INNER JOIN changelog(jstar_3, k3) AS c3 ON c1.i = c3.k',
+    );
+    try {
+      await exec("INSERT INTO jstar_1 (i, k1, _tp_time) VALUES (1, 'a', '2023-01-01 00:00:01')");
+      await exec("INSERT INTO jstar_2 (j, k2, _tp_time) VALUES (1, 'b', '2023-01-01 00:00:02')");
+      await exec("INSERT INTO jstar_3 (k, k3, _tp_time) VALUES (1, 'c', '2023-01-01 00:00:03')");
+      await two.waitFor(1);
+      await three.waitFor(1);
+      expect(two.columns).toEqual(['i', 'k1', 'j', 'k2', '_tp_delta']);
+      expect(two.rows).toEqual([['1', 'a', '1', 'b', '1']]);
+      expect(three.columns).toEqual(['i', 'k1', '_tp_time', 'j', 'k2', 'c2._tp_time', 'k', 'k3', 'c3._tp_time', '_tp_delta']);
+      expect(three.rows).toEqual([['1', 'a', '2023-01-01 00:00:01.000', '1', 'b', '2023-01-01 00:00:02.000', '1', 'c', '2023-01-01 00:00:03.000', '1']]);
+    } finally {
+      two.stop();
+      three.stop();
+    }
+  });
+
   it('versioned_kv ⋈ versioned_kv ⋈ versioned_kv: a.kk2 in the second ON names the first join\'s kk2', async () => {
     await exec("CREATE STREAM j3v_a (i int, k1 int, k2 string) PRIMARY KEY (k1, k2) SETTINGS mode='versioned_kv'");
     await exec("CREATE STREAM j3v_b (j int, kk1 int, kk2 string) PRIMARY KEY (kk1, kk2) SETTINGS mode='versioned_kv'");

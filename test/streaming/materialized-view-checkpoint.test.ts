@@ -53,6 +53,21 @@ describe('materialized view checkpoint file', () => {
     expect([...back.aggregate!.global!.states[0]![0]!]).toEqual([5]);
   });
 
+  it('round-trips windows per substream: their partitions, watermarks and emission counts', () => {
+    const cp = checkpoint();
+    const partType = parseDataType('String');
+    const partitions = new Block([{ name: 'p0', type: partType }], [columnFromValues(partType, ['x', 'y'])], 2);
+    const windows = cp.aggregate!.windows!.map((w, i) => ({ ...w, part: 1 - i }));
+    const back = decodeCheckpoint(
+      encodeCheckpoint({ ...cp, aggregate: { emitVersion: 3, windows, substreams: { partitions, maxTime: [12, -Infinity], versions: [2, 0] } } }, keyTypes),
+      'f',
+    );
+    expect(back.aggregate!.windows!.map((w) => [w.end, w.part])).toEqual([[10, 1], [20, 0]]);
+    expect(back.aggregate!.substreams!.partitions.toRows()).toEqual([['x'], ['y']]);
+    expect(back.aggregate!.substreams!.maxTime).toEqual([12, -Infinity]);
+    expect(back.aggregate!.substreams!.versions).toEqual([2, 0]);
+  });
+
   it('refuses a damaged file with CORRUPTED_DATA', () => {
     const bytes = encodeCheckpoint(checkpoint(), keyTypes);
     for (const at of [0, 5, 9, 20, bytes.length - 1]) {

@@ -198,6 +198,31 @@ describe('SUBSCRIBE / RECOVER / UNSUBSCRIBE', () => {
     await exec("UNSUBSCRIBE TO 'win-1'");
   });
 
+  it('windows per substream: each partition keeps its open windows, its watermark and its emit_version', async () => {
+    await exec('CREATE STREAM sp (k string, ts datetime64(3))');
+    const at = (s: number): string => `'2024-01-01 00:00:${String(s).padStart(2, '0')}'`;
+    const ins = (events: [string, number][]) => exec(`INSERT INTO sp (k, ts) VALUES ${events.map(([k, s]) => `('${k}', ${at(s)})`).join(', ')}`);
+    const sql = 'SUBSCRIBE TO SELECT k, window_start, count(), emit_version() FROM tumble(sp, ts, 5s) PARTITION BY k GROUP BY k, window_start SETTINGS checkpoint_interval=1';
+    const q = await start(sql, 'sub-1');
+    await subscribed('sub-1');
+    await ins([['a', 1], ['b', 2], ['a', 6]]); // a closes its [0, 5); b's stays open
+    await q.waitFor((r) => r.length >= 1);
+    await ins([['b', 3]]); // b's [0, 5) holds 2 and 3
+    await q.stop();
+    expect(q.rows).toEqual([['a', '2024-01-01 00:00:00.000', '1', '0']]);
+
+    // a's watermark (6) survives: its late row at 4 is dropped; b's [0, 5) is still open and takes 4.
+    await ins([['a', 4], ['b', 4], ['b', 9], ['a', 11]]);
+    const r = await start("RECOVER FROM 'sub-1'", 'sub-1-r');
+    await r.waitFor((rows) => rows.length >= 2);
+    await r.stop();
+    expect(r.rows.sort()).toEqual([
+      ['a', '2024-01-01 00:00:05.000', '1', '1'],
+      ['b', '2024-01-01 00:00:00.000', '3', '0'],
+    ]);
+    await exec("UNSUBSCRIBE TO 'sub-1'");
+  });
+
   it('UNSUBSCRIBE deletes the checkpoint (a running query is cancelled); unknown ids as Proton', async () => {
     await exec('CREATE STREAM su (id string)');
     const q = await start('SUBSCRIBE TO SELECT id FROM su SETTINGS checkpoint_interval=1', 'unsub-1');
