@@ -24,7 +24,33 @@ export class QueryRegistry {
   }
 
   unregister(queryId: string, q: RunningQuery): void {
-    if (this.running.get(queryId) === q) this.running.delete(queryId);
+    if (this.running.get(queryId) !== q) return;
+    this.running.delete(queryId);
+    const waiting = this.waiters.get(queryId);
+    this.waiters.delete(queryId);
+    for (const w of waiting ?? []) w();
+  }
+
+  private readonly waiters = new Map<string, (() => void)[]>();
+
+  /**
+   * Resolves once a query that was cancelled under this id has ended (at once when none is being cancelled; at
+   * the latest after `ms`). KILL QUERY is asynchronous, as in ClickHouse: a RECOVER FROM right after it takes
+   * the id over only when the killed query has finished (its final checkpoint written).
+   */
+  whenCancelledEnded(queryId: string, ms: number): Promise<void> {
+    const q = this.running.get(queryId);
+    if (!q || !q.controller.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      const list = this.waiters.get(queryId) ?? [];
+      list.push(done);
+      this.waiters.set(queryId, list);
+    });
   }
 
   cancel(queryId: string): boolean {

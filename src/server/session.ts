@@ -93,6 +93,7 @@ export class SessionImpl implements Session {
         // RECOVER FROM 'id' runs the recorded SUBSCRIBE statement again, under the original query id.
         finish();
         const re = await subscriptionsOf(this.engine).recoverRequest(statement.queryId, request);
+        await this.engine.queries.whenCancelledEnded(re.request.queryId!, 10_000);
         return await new SessionImpl(this.engine, this.user, this.client, re.database).execute(re.request);
       }
       if (statement.kind !== 'insert' && request.sql.length > Math.max(maxSize, 262144) * 1024) {

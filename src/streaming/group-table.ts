@@ -23,6 +23,8 @@ export interface GroupTableSnapshot {
   readonly states: readonly (readonly Uint8Array[])[];
   /** Over a changelog: each group's net row count. */
   readonly net?: Float64Array;
+  /** Groups changed since the last emission (EMIT CHANGELOG): they emit at the next tick after a restore too. */
+  readonly changed?: Uint8Array;
 }
 
 /**
@@ -191,6 +193,7 @@ export class GroupTable {
       keys: this.keys.length && groups ? this.keyColumns(groups) : [],
       states: this.states.map((s) => Array.from({ length: groups }, (_, g) => s.serializeState(g))),
       net: this.delta ? Float64Array.from({ length: groups }, (_, g) => this.net[g] ?? 0) : undefined,
+      changed: this.trackChanges ? Uint8Array.from({ length: groups }, (_, g) => this.changed[g] ?? 0) : undefined,
     };
   }
 
@@ -215,5 +218,9 @@ export class GroupTable {
       this.addNet(ids, groups, (g) => snap.net![g]!);
     }
     this.rows += snap.rows;
+    if (this.trackChanges && snap.changed) {
+      const pending = Uint32Array.from(ids.filter((_, g) => snap.changed![g] === 1));
+      this.markChanged(pending, pending.length);
+    }
   }
 }

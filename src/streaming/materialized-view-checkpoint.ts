@@ -9,6 +9,8 @@ import { BinaryReader, BinaryWriter } from '../types/serializations/buffer.js';
 import { decodeNativeBlock, encodeNativeBlock } from '../formats/native-block.js';
 import type { GroupTableSnapshot } from './group-table.js';
 import type { AggregateCheckpoint } from './streaming-aggregate.js';
+import type { JoinCheckpoint } from './join/streaming-join.js';
+import { decodeJoinCheckpoint, encodeJoinCheckpoint } from './join/checkpoint.js';
 
 /**
  * A materialized view's checkpoint: for each streaming source the sequence number through which its events are
@@ -18,7 +20,10 @@ import type { AggregateCheckpoint } from './streaming-aggregate.js';
  * Layout: "HMVC", u32 version, u32 CRC32C of the rest, then a JSON string (metadata) and, for each state table
  * (the global one, or one per open window in `windows` order): varuint rows, varuint groups, the key columns as
  * a Native block, then per aggregate and group a length-prefixed AggregateStates.serializeState. Windows per
- * substream then add the partition keys as a Native block (the JSON holds each window's partition).
+ * substream then add the partition keys as a Native block (the JSON holds each window's partition). Then each
+ * changelog conversion's rows as a Native block, and for a view over a streaming join (version 3) the join's state:
+ * varuint length and the bytes of encodeJoinCheckpoint (`sources` then has one position per stream, in the
+ * join's scan order: left side first).
  */
 export interface MaterializedViewCheckpoint {
   /** Per streaming source (plan order): every event with sn <= this is reflected in the state. */
@@ -28,13 +33,18 @@ export interface MaterializedViewCheckpoint {
   readonly aggregate?: AggregateCheckpoint;
   /** The latest row per key of each changelog conversion (versioned_kv, changelog()), in plan order. */
   readonly converts?: readonly Block[];
+  /** A view over a streaming join: both sides' live rows and watermarks (every stream's position is in `sources`). */
+  readonly join?: JoinCheckpoint;
   /** Wall-clock time the checkpoint was taken (ms). */
   readonly timeMs: number;
 }
 
 const MAGIC = 0x43564d48; // "HMVC" little-endian
-/** 2 added group net counts (changelog input) and changelog conversion states; 1 is still read. */
-const VERSION = 2;
+/**
+ * 2 added group net counts (changelog input) and changelog conversion states, 3 the join state, the groups
+ * changed since the last emission and EMIT CHANGELOG's last emitted results; 1 and 2 are still read.
+ */
+const VERSION = 3;
 
 interface Meta {
   sources: { table: string; sn: number }[];
@@ -47,8 +57,11 @@ interface Meta {
     /** Windows per substream: each window's partition, and per partition its watermark (null: none yet) and emissions. */
     parts?: number[];
     substreams?: { maxTime: (number | null)[]; versions: number[] };
+    /** EMIT CHANGELOG: the results last emitted follow the tables (version 3). */
+    emitted?: boolean;
   };
   converts?: number;
+  join?: boolean;
 }
 
 function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly DataType[]): void {
@@ -66,6 +79,8 @@ function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly D
   }
   w.u8(t.net ? 1 : 0);
   if (t.net) for (let g = 0; g < t.groups; g++) w.f64(t.net[g]!);
+  w.u8(t.changed ? 1 : 0);
+  if (t.changed) w.bytes(t.changed.subarray(0, t.groups));
 }
 
 function readTable(r: BinaryReader, version: number): GroupTableSnapshot {
@@ -84,7 +99,8 @@ function readTable(r: BinaryReader, version: number): GroupTableSnapshot {
     net = new Float64Array(groups);
     for (let g = 0; g < groups; g++) net[g] = r.f64();
   }
-  return { rows, groups, keys: keys.header.length ? keys.columns : [], states, net };
+  const changed = version >= 3 && r.u8() === 1 ? r.bytes(groups).slice() : undefined;
+  return { rows, groups, keys: keys.header.length ? keys.columns : [], states, net, changed };
 }
 
 export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: readonly DataType[]): Uint8Array {
@@ -102,16 +118,27 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
           substreams: agg.substreams
             ? { maxTime: agg.substreams.maxTime.map((t) => (Number.isFinite(t) ? t : null)), versions: [...agg.substreams.versions] }
             : undefined,
+          emitted: agg.emitted ? true : undefined,
         }
       : undefined,
     converts: cp.converts?.length,
+    join: cp.join ? true : undefined,
   };
   const body = new BinaryWriter();
   body.string(JSON.stringify(meta));
   if (agg?.global) writeTable(body, agg.global, keyTypes);
   for (const w of agg?.windows ?? []) writeTable(body, w.table, keyTypes);
   if (agg?.substreams) encodeNativeBlock(agg.substreams.partitions, body, { revision: 0, withBlockInfo: false });
+  if (agg?.emitted) {
+    encodeNativeBlock(agg.emitted.block, body, { revision: 0, withBlockInfo: false });
+    body.bytes(agg.emitted.present);
+  }
   for (const b of cp.converts ?? []) encodeNativeBlock(b, body, { revision: 0, withBlockInfo: false });
+  if (cp.join) {
+    const join = encodeJoinCheckpoint(cp.join);
+    body.varuint(join.length);
+    body.bytes(join);
+  }
   const payload = body.toBytes();
   const out = new BinaryWriter(payload.length + 16);
   out.u32(MAGIC);
@@ -127,7 +154,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
   const head = new BinaryReader(bytes);
   if (head.u32() !== MAGIC) throw bad('bad magic');
   const version = head.u32();
-  if (version !== 1 && version !== VERSION) throw bad(`unknown version ${version}`);
+  if (version < 1 || version > VERSION) throw bad(`unknown version ${version}`);
   const crc = head.u32();
   const payload = bytes.subarray(12);
   if (crc32c(payload) !== crc) throw bad('checksum mismatch');
@@ -142,14 +169,21 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
     const substreams = sub
       ? { partitions: decodeNativeBlock(r, { revision: 0, withBlockInfo: false }), maxTime: sub.maxTime.map((t) => t ?? -Infinity), versions: sub.versions }
       : undefined;
-    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows, substreams };
+    let emitted: AggregateCheckpoint['emitted'];
+    if (version >= 3 && meta.aggregate.emitted) {
+      const block = decodeNativeBlock(r, { revision: 0, withBlockInfo: false });
+      emitted = { block, present: r.bytes(block.rows).slice() };
+    }
+    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows, substreams, emitted };
   }
   const converts = Array.from({ length: meta.converts ?? 0 }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false }));
+  const join = version >= 3 && meta.join ? decodeJoinCheckpoint(r.bytes(r.varuint())) : undefined;
   return {
     sources: meta.sources,
     clock: meta.clock ? { maxEventTime: meta.clock.maxEventTime ?? -Infinity, lateEvents: meta.clock.lateEvents } : undefined,
     aggregate,
     converts: converts.length ? converts : undefined,
+    join,
     timeMs: meta.timeMs,
   };
 }

@@ -1,7 +1,4 @@
-import { Block } from '../core/block.js';
-import { createBuilder } from '../columns/builder.js';
-import type { Column } from '../columns/column.js';
-import type { DataType } from '../types/data-type.js';
+import type { Block } from '../core/block.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import type { QueryContext } from '../exec/query-context.js';
@@ -11,6 +8,8 @@ import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 import { StreamingAggregateNode } from './streaming-aggregate.js';
 import { SessionAggregateNode } from './session-window.js';
 import { DedupNode } from './dedup.js';
+import { StreamingJoinNode } from './join/streaming-join.js';
+import { collectNodes, convertStates, joinPlanOf, JoinPositions, type JoinPlan } from './join/join-plan.js';
 import { CheckpointStore, encodeCheckpoint, type MaterializedViewCheckpoint } from './materialized-view-checkpoint.js';
 
 /** What a materialized view needs from the server: planning its query and writing its rows. */
@@ -36,25 +35,37 @@ export interface RunnerOptions {
 
 export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { checkpointIntervalMs: 1000, initialBackoffMs: 500, maxBackoffMs: 30_000 };
 
-function collect<T>(node: PlanNode, cls: abstract new (...a: never[]) => T, out: T[] = []): T[] {
-  if (node instanceof cls) out.push(node as T);
-  for (const c of node.children) collect(c, cls, out);
-  return out;
+
+export interface MaterializedViewPlan {
+  /** The one stream of a view that reads one (undefined for a join of streams: see `join`). */
+  readonly scan?: StreamingScan;
+  readonly aggregate?: StreamingAggregateNode;
+  readonly converts: ChangelogConvertNode[];
+  /** A view over a streaming join of several streams: the join, its streams and their order in the checkpoint. */
+  readonly join?: JoinPlan;
 }
 
 /**
  * The shapes whose state a checkpoint can capture exactly: at most one streaming source and at most one
- * streaming aggregation (global or tumble/hop windows), no other stateful streaming operator.
+ * streaming aggregation (global or tumble/hop windows), no other stateful streaming operator; or one streaming
+ * join holding every stream (one per side), with at most a global aggregation above it.
  */
-export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingScan; aggregate?: StreamingAggregateNode; converts: ChangelogConvertNode[] } {
-  const scans = collect(node, StreamingScan);
-  const aggregates = collect(node, StreamingAggregateNode);
+export function checkMaterializedViewPlan(node: PlanNode): MaterializedViewPlan {
+  const scans = collectNodes(node, StreamingScan);
+  const aggregates = collectNodes(node, StreamingAggregateNode);
   const unsupported = (what: string) => new DbError('NOT_IMPLEMENTED', `Materialized views over ${what} are not supported yet: their state cannot be checkpointed`);
-  if (scans.length > 1) throw unsupported('more than one stream');
+  if (scans.length > 1) {
+    if (!collectNodes(node, StreamingJoinNode).length) throw unsupported('more than one stream');
+    const join = joinPlanOf(node, unsupported);
+    // A side's position is taken when its block reaches the join: with two streams merged on one side, the
+    // other stream's last position may belong to a block still on its way.
+    if (join.sides.some((side) => side.length !== 1)) throw unsupported('more than one stream on a side of a join');
+    return { aggregate: join.aggregate, converts: join.converts.filter((c) => c.tracking), join };
+  }
   if (aggregates.length > 1) throw unsupported('more than one streaming aggregation');
-  if (collect(node, SessionAggregateNode).length) throw unsupported('session windows');
-  if (collect(node, DedupNode).length) throw unsupported('dedup()');
-  return { scan: scans[0], aggregate: aggregates[0], converts: collect(node, ChangelogConvertNode).filter((c) => c.tracking) };
+  if (collectNodes(node, SessionAggregateNode).length) throw unsupported('session windows');
+  if (collectNodes(node, DedupNode).length) throw unsupported('dedup()');
+  return { scan: scans[0], aggregate: aggregates[0], converts: collectNodes(node, ChangelogConvertNode).filter((c) => c.tracking) };
 }
 
 /**
@@ -70,6 +81,13 @@ export function checkMaterializedViewPlan(node: PlanNode): { scan?: StreamingSca
  * emissions (nothing emitted but not yet written), so every emission the state reflects is in the target.
  * Recovery restores the state and reads the source from sn + 1: each event counted once. Rows emitted after
  * the last checkpoint are emitted again after a crash (at-least-once output, exactly-once state).
+ *
+ * A view over a streaming join checkpoints one position per stream, the join's state (both sides' live rows,
+ * watermarks), the changelog conversions below it and a global aggregation above it (JoinPositions: a side's
+ * position is taken when its block reaches the join). A checkpoint is taken only while the join neither holds
+ * a block it has not handled nor has an output block on its way up, nothing is being written and the
+ * aggregation is not emitting: the positions then cover exactly the join's state, and the aggregation's state
+ * or (without one) the rows written to the target.
  */
 export class MaterializedViewRunner {
   status: MaterializedViewStatus = 'starting';
@@ -181,9 +199,10 @@ export class MaterializedViewRunner {
       this.lastCheckpointMs = checkpoint.timeMs;
     }
     const { node, ctx } = await this.host.plan(this.entry, controller.signal);
-    const { scan, aggregate, converts } = checkMaterializedViewPlan(node);
+    const plan = checkMaterializedViewPlan(node);
+    const { scan, aggregate, converts } = plan;
     const target = this.host.target(this.entry);
-    const rs = new RunState(scan, aggregate, converts);
+    const rs = new RunState(scan, aggregate, converts, plan.join);
     if (checkpoint) rs.restore(checkpoint, this.name);
     else if (!scan) rs.valid = true;
     this.run = rs;
@@ -196,7 +215,15 @@ export class MaterializedViewRunner {
         if (!this.isReady && rs.valid && !checkpoint) this.checkpointSoon();
       };
     }
-    if (aggregate) {
+    const positions = rs.positions;
+    if (positions) {
+      positions.onChange = () => {
+        rs.progress++;
+        this.processedSn = positions.taken[0] ?? -1;
+        if (!this.isReady && positions.allStarted && !checkpoint) this.checkpointSoon();
+      };
+    }
+    if (aggregate && !positions) {
       aggregate.onInput = () => {
         rs.inputAdded();
         this.processedSn = rs.consistentSn;
@@ -205,7 +232,8 @@ export class MaterializedViewRunner {
     // Restored, or starting from a fixed point (earliest, a time, a sequence number): a crash before the first
     // checkpoint replays the same events, so the view is ready now. From 'latest' it becomes ready once the
     // position 'latest' resolved to is persisted, so rows inserted after CREATE returns are never skipped.
-    if (checkpoint || !scan || scan.start.kind !== 'latest') this.markReady();
+    const sources = plan.join?.scans ?? (scan ? [scan] : []);
+    if (checkpoint || sources.every((s) => s.start.kind !== 'latest')) this.markReady();
     const timer = setInterval(() => this.checkpointSoon(), this.options.checkpointIntervalMs);
     try {
       for await (const block of node.run(ctx)) {
@@ -238,6 +266,16 @@ export class MaterializedViewRunner {
 
   /** A checkpoint of the running query now, or undefined when the state is not at a consistent point. */
   private snapshot(rs: RunState): MaterializedViewCheckpoint | undefined {
+    if (rs.join) {
+      if (!rs.quiet() || !rs.positions!.known) return undefined;
+      return {
+        sources: rs.positions!.sources(),
+        aggregate: rs.aggregate?.snapshotState(),
+        converts: rs.convertStates(),
+        join: rs.join.join.snapshotState(),
+        timeMs: Date.now(),
+      };
+    }
     if (!rs.valid || rs.writing || rs.aggregate?.emitting || rs.consistentSn < -1 || !rs.scan) return undefined;
     return {
       sources: [{ table: rs.scan.tableName, sn: rs.consistentSn }],
@@ -258,7 +296,7 @@ export class MaterializedViewRunner {
     const started = performance.now();
     const cp = this.snapshot(rs);
     if (!cp) {
-      if (rs.writing) rs.checkpointDue = true;
+      if (rs.writing || (rs.join && !rs.quiet())) rs.checkpointDue = true;
       return;
     }
     rs.checkpointedProgress = rs.progress;
@@ -305,7 +343,7 @@ export class MaterializedViewRunner {
       // Let a write or an emission in flight finish (the query keeps running meanwhile): the final checkpoint
       // must not cover an emission that is not yet in the target.
       const until = Date.now() + 10_000;
-      while ((rs.writing || rs.aggregate?.emitting) && this.status === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+      while (!rs.quiet() && this.status === 'running' && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
       if (this.status === 'running') rs.finalSnapshot = this.snapshot(rs);
     }
     this.controller?.abort(new DbError('QUERY_WAS_CANCELLED', `Materialized view ${this.name} stopped`));
@@ -338,6 +376,8 @@ export class RunState {
   progress = 0;
   checkpointedProgress = -1;
   finalSnapshot: MaterializedViewCheckpoint | undefined;
+  /** A view over a streaming join: every stream's position in the join's state. */
+  readonly positions: JoinPositions | undefined;
   private lastReported = -2;
   private seenFirst = false;
   private resumedAt: number | undefined;
@@ -346,21 +386,32 @@ export class RunState {
     readonly scan: StreamingScan | undefined,
     readonly aggregate: StreamingAggregateNode | undefined,
     readonly converts: readonly ChangelogConvertNode[] = [],
-  ) {}
+    readonly join?: JoinPlan,
+  ) {
+    this.positions = join ? new JoinPositions(join) : undefined;
+  }
 
   /** Changelog conversions' state (each key's latest row), for a checkpoint. */
   convertStates(): Block[] | undefined {
-    if (!this.converts.length) return undefined;
-    return this.converts.map((c) => {
-      const b = c.store?.rows() ?? Block.empty(c.input.header);
-      // Columns the query does not read arrive as NothingColumn: checkpoint them as defaults.
-      return new Block(b.header, b.columns.map((col, i) => (col.kind === 'nothing' ? defaultColumn(b.header[i]!.type, b.rows) : col)), b.rows);
-    });
+    return this.converts.length ? convertStates(this.converts) : undefined;
+  }
+
+  /** Nothing in flight: no write, no emission, and no block in (or just out of) the join. */
+  quiet(): boolean {
+    if (this.writing || this.aggregate?.emitting) return false;
+    return !this.join || (!this.join.join.busy && !this.join.join.emitting);
   }
 
   restore(cp: MaterializedViewCheckpoint, view: string): void {
     const src = cp.sources[0];
-    if (!this.scan) {
+    if (this.join) {
+      this.positions!.restore(cp.sources, view);
+      if (!cp.join) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} has no join state`);
+      this.join.join.restoreFrom = cp.join;
+      this.valid = true;
+    } else if (cp.join) {
+      throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's streams`);
+    } else if (!this.scan) {
       if (cp.sources.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} names a source its query no longer reads`);
     } else {
       if (!src || src.table !== this.scan.tableName) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's source ${this.scan.tableName}`);
@@ -447,10 +498,4 @@ export class RunState {
     if (pos !== undefined) this.consistentSn = pos;
     else if (!this.seenFirst) this.valid = false;
   }
-}
-
-function defaultColumn(type: DataType, rows: number): Column {
-  const b = createBuilder(type, rows);
-  for (let i = 0; i < rows; i++) b.pushDefault();
-  return b.build();
 }

@@ -29,6 +29,11 @@ export interface AggregateCheckpoint {
   readonly windows?: readonly { readonly end: number; readonly part?: number; readonly table: GroupTableSnapshot }[];
   /** Windows per substream (PARTITION BY): the partitions seen, each one's watermark and emission count. */
   readonly substreams?: SubstreamsSnapshot;
+  /**
+   * EMIT CHANGELOG: the results last emitted (row = group id) and which groups were present then, so that the
+   * first emission after a restore retracts what was emitted before it.
+   */
+  readonly emitted?: { readonly block: Block; readonly present: Uint8Array };
 }
 
 export interface SubstreamsSnapshot {
@@ -193,6 +198,7 @@ export class StreamingAggregateNode implements PlanNode {
       emitVersion: this.emitVersion,
       global: global?.snapshot(),
       windows: windows ? [...windows].map(([end, t]) => ({ end, table: t.snapshot() })) : undefined,
+      emitted: this.emitted,
     };
   }
 
@@ -364,6 +370,9 @@ export class StreamingAggregateNode implements PlanNode {
     if (this.restoreFrom?.global) {
       table.restore(this.restoreFrom.global);
       this.emitVersion = this.restoreFrom.emitVersion;
+      if (emitChangelog && this.restoreFrom.emitted) this.emitted = { ...this.restoreFrom.emitted };
+      // Groups that changed after the last emission before the checkpoint: they emit at the first tick.
+      if (this.restoreFrom.global.changed?.includes(1)) dirty = true;
     }
     this.live = { global: table };
     // A restored query first looks soon, not a whole period later, and emits if the events that arrived while

@@ -68,6 +68,68 @@ describe('materialized view checkpoint file', () => {
     expect(back.aggregate!.substreams!.versions).toEqual([2, 0]);
   });
 
+  it('round-trips a join view: one position per stream, the join state, conversions and the aggregation (version 3)', () => {
+    const int = parseDataType('Int32');
+    const str = parseDataType('String');
+    const side = (vals: number[], names: string[]) =>
+      new Block([{ name: 'i', type: int }, { name: 's', type: str }], [columnFromValues(int, vals), columnFromValues(str, names)], vals.length);
+    const convert = new Block([{ name: 'ii', type: int }], [columnFromValues(int, [7])], 1);
+    const cp: MaterializedViewCheckpoint = {
+      sources: [{ table: 'default.l', sn: 12 }, { table: 'default.r', sn: -1 }],
+      timeMs: 99,
+      aggregate: {
+        emitVersion: 4,
+        global: { rows: 3, groups: 1, keys: [], states: [[Uint8Array.of(3)]], changed: Uint8Array.of(1) },
+        emitted: { block: side([9], ['z']), present: Uint8Array.of(1) },
+      },
+      converts: [convert],
+      join: {
+        left: [{ bucket: 0, block: side([1, 2], ['a', 'b']) }, { bucket: 10, block: side([3], ['c']) }],
+        right: [],
+        leftWatermark: 10,
+        rightWatermark: -Infinity,
+        held: { left: [side([5], ['e'])], right: [], seen: [20, -Infinity] },
+      },
+    };
+    const bytes = encodeCheckpoint(cp, []);
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(3);
+    const back = decodeCheckpoint(bytes, 'f');
+    expect(back.sources).toEqual(cp.sources);
+    expect([...back.aggregate!.global!.states[0]![0]!]).toEqual([3]);
+    // EMIT CHANGELOG: the groups changed since the last emission and the results last emitted.
+    expect([...back.aggregate!.global!.changed!]).toEqual([1]);
+    expect(back.aggregate!.emitted!.block.toRows()).toEqual([[9, 'z']]);
+    expect([...back.aggregate!.emitted!.present]).toEqual([1]);
+    expect(back.converts!.map((b) => b.toRows())).toEqual([[[7]]]);
+    const join = back.join!;
+    expect(join.left.map((b) => [b.bucket, b.block.toRows()])).toEqual([
+      [0, [[1, 'a'], [2, 'b']]],
+      [10, [[3, 'c']]],
+    ]);
+    expect(join.right).toEqual([]);
+    expect([join.leftWatermark, join.rightWatermark]).toEqual([10, -Infinity]);
+    expect(join.held!.left.map((b) => b.toRows())).toEqual([[[5, 'e']]]);
+    expect(join.held!.seen).toEqual([20, -Infinity]);
+    // A view over one stream has no join section.
+    expect(decodeCheckpoint(encodeCheckpoint(checkpoint(), keyTypes), 'f').join).toBeUndefined();
+  });
+
+  it('still reads files of versions 1 and 2', () => {
+    // Without aggregation states (whose table layout changed in 2) the body is the same: only the version differs.
+    const cp: MaterializedViewCheckpoint = { sources: [{ table: 'default.ev', sn: 5 }], timeMs: 7, converts: [new Block([{ name: 'k', type: keyTypes[0]! }], [columnFromValues(keyTypes[0]!, ['x'])], 1)] };
+    for (const version of [1, 2]) {
+      const bytes = encodeCheckpoint(cp, []);
+      new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, version, true);
+      const back = decodeCheckpoint(bytes, 'f');
+      expect(back.sources).toEqual(cp.sources);
+      expect(back.converts!.map((b) => b.toRows())).toEqual([[['x']]]);
+      expect(back.join).toBeUndefined();
+    }
+    const future = encodeCheckpoint(cp, []);
+    new DataView(future.buffer, future.byteOffset).setUint32(4, 4, true);
+    expect(() => decodeCheckpoint(future, 'f')).toThrow(/unknown version 4/);
+  });
+
   it('refuses a damaged file with CORRUPTED_DATA', () => {
     const bytes = encodeCheckpoint(checkpoint(), keyTypes);
     for (const at of [0, 5, 9, 20, bytes.length - 1]) {

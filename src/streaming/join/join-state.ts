@@ -1,6 +1,6 @@
 import { Block, type Header } from '../../core/block.js';
 import type { Column } from '../../columns/column.js';
-import { NullableColumn } from '../../columns/column.js';
+import { NothingColumn, NullableColumn } from '../../columns/column.js';
 import { createBuilder } from '../../columns/builder.js';
 import { concatColumns, materialize, takeColumn } from '../../columns/ops.js';
 import { readValue } from '../../columns/values.js';
@@ -438,6 +438,9 @@ export function gatherColumn(plan: GatherPlan, col: number, outType: DataType, w
     return nulls ? new NullableColumn(nulls, taken) : taken;
   }
   const pieces: Column[] = segments.map((seg, j) => takeColumn(materialize(seg.block.columns[col]!), rows[j]!));
+  // A column the query does not read: live blocks have it as NothingColumn, rows restored from a checkpoint
+  // as defaults. Nothing reads it, so neither needs to be gathered.
+  if (pieces.some((p) => p.kind === 'nothing')) return new NothingColumn(n);
   if (missing || !pieces.length) {
     const innerType = wrapNullable && outType.kind === 'Nullable' ? outType.inner : outType;
     const b = createBuilder(innerType, 1);

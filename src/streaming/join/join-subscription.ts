@@ -1,9 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Block } from '../../core/block.js';
-import type { Column } from '../../columns/column.js';
-import { createBuilder } from '../../columns/builder.js';
-import type { DataType } from '../../types/data-type.js';
+import type { Block } from '../../core/block.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { settingNumber } from '../../exec/query-context.js';
 import { DbError } from '../../errors/index.js';
@@ -11,24 +8,14 @@ import { writeFileAtomic } from '../../catalog/atomic-file.js';
 import { crc32c } from '../../storage/log/crc32c.js';
 import { BinaryReader, BinaryWriter } from '../../types/serializations/buffer.js';
 import { decodeNativeBlock, encodeNativeBlock } from '../../formats/native-block.js';
-import { StreamingScan } from '../stream-scan.js';
-import { ChangelogConvertNode } from '../changelog/changelog-convert.js';
-import { StreamingAggregateNode } from '../streaming-aggregate.js';
-import { SessionAggregateNode } from '../session-window.js';
-import { DedupNode } from '../dedup.js';
 import { StreamingJoinNode } from './streaming-join.js';
 import { decodeJoinCheckpoint, encodeJoinCheckpoint } from './checkpoint.js';
+import { collectNodes, convertStates, joinPlanOf, JoinPositions } from './join-plan.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../materialized-view-checkpoint.js';
-
-function collect<T>(node: PlanNode, cls: abstract new (...a: never[]) => T, out: T[] = []): T[] {
-  if (node instanceof cls) out.push(node);
-  for (const c of node.children) collect(c, cls, out);
-  return out;
-}
 
 /** True when the plan joins streams: a SUBSCRIBE over it checkpoints through runJoinSubscription. */
 export function hasStreamingJoin(node: PlanNode): boolean {
-  return collect(node, StreamingJoinNode).length > 0;
+  return collectNodes(node, StreamingJoinNode).length > 0;
 }
 
 /** What Subscriptions keeps of a running subscription (the same shape as its own record). */
@@ -102,12 +89,6 @@ function decode(bytes: Uint8Array, file: string): JoinSubscriptionCheckpoint {
   return { sources: meta.sources, timeMs: meta.timeMs, join, converts, aggregate };
 }
 
-function defaults(type: DataType, rows: number): Column {
-  const b = createBuilder(type, rows);
-  for (let i = 0; i < rows; i++) b.pushDefault();
-  return b.build();
-}
-
 /**
  * SUBSCRIBE TO over a join of streams: checkpoints, every `checkpoint_interval` seconds and when the query ends,
  * the join's state (both sides' live rows, the range watermarks), the changelog conversions' state below it,
@@ -119,43 +100,11 @@ function defaults(type: DataType, rows: number): Column {
  * it emits); windowed aggregations over a join are not supported yet (NOT_IMPLEMENTED).
  */
 export async function runJoinSubscription(node: PlanNode, host: JoinSubscriptionHost): Promise<AsyncIterable<Block>> {
-  const joins = collect(node, StreamingJoinNode);
-  const unsupported = (what: string) => new DbError('NOT_IMPLEMENTED', `SUBSCRIBE queries over ${what} are not supported yet: their state cannot be checkpointed`);
-  if (joins.length !== 1) throw unsupported('more than one streaming join');
-  const aggregates = collect(node, StreamingAggregateNode);
-  if (aggregates.length > 1) throw unsupported('more than one streaming aggregation');
-  const aggregate = aggregates[0];
-  if (aggregate && (aggregate.windowed || collect(aggregate, StreamingJoinNode).length === 0)) throw unsupported('a windowed aggregation or one beside a streaming join');
-  if (collect(node, SessionAggregateNode).length) throw unsupported('session windows');
-  if (collect(node, DedupNode).length) throw unsupported('dedup()');
-  const join = joins[0]!;
-  const sides = [collect(join.left, StreamingScan), collect(join.right, StreamingScan)] as const;
-  const scans = [...sides[0], ...sides[1]];
-  if (collect(node, StreamingScan).length !== scans.length) throw unsupported('streams outside the join');
-  const converts = collect(node, ChangelogConvertNode);
+  const plan = joinPlanOf(node, (what) => new DbError('NOT_IMPLEMENTED', `SUBSCRIBE queries over ${what} are not supported yet: their state cannot be checkpointed`));
+  const { join, aggregate, converts } = plan;
   const file = path.join(host.dir, 'join-checkpoint.bin');
-
   // Positions: reported by each tail (non-history), taken for a side when its block reaches the join.
-  const reported = scans.map(() => -2);
-  const taken = scans.map(() => -2);
-  const started = scans.map(() => false);
-  scans.forEach((scan, i) => {
-    const outer = scan.onPosition;
-    scan.onPosition = (p) => {
-      outer?.(p);
-      if (p.history) return;
-      reported[i] = p.sn;
-      // The first position is blockless and reported before any block: it covers the (empty or restored) state.
-      if (!started[i]) {
-        started[i] = true;
-        if (taken[i]! < p.sn) taken[i] = p.sn;
-      }
-    };
-  });
-  join.onReceive = (side) => {
-    const base = side === 0 ? 0 : sides[0].length;
-    for (let j = 0; j < sides[side].length; j++) taken[base + j] = reported[base + j]!;
-  };
+  const positions = new JoinPositions(plan);
 
   const status = { queryId: host.queryId, checkpoints: 0, checkpointSn: -1, lastCheckpointMs: 0, running: true };
   let resolveDone!: () => void;
@@ -179,15 +128,8 @@ export async function runJoinSubscription(node: PlanNode, host: JoinSubscription
       }
       if (bytes) {
         const cp = decode(bytes, file);
-        if (cp.sources.length !== scans.length || cp.sources.some((s, i) => s.table !== scans[i]!.tableName)) {
-          throw new DbError('LOGICAL_ERROR', `The checkpoint of query ${host.queryId} does not match its query's streams`);
-        }
+        positions.restore(cp.sources, `query ${host.queryId}`);
         if (cp.converts.length !== converts.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of query ${host.queryId} does not match its query's changelog conversions`);
-        cp.sources.forEach((s, i) => {
-          scans[i]!.start = { kind: 'sn', sn: s.sn + 1 };
-          taken[i] = s.sn;
-          started[i] = false;
-        });
         converts.forEach((c, i) => (c.restoreFrom = cp.converts[i]));
         join.restoreFrom = decodeJoinCheckpoint(cp.join);
         if (aggregate) {
@@ -215,16 +157,13 @@ export async function runJoinSubscription(node: PlanNode, host: JoinSubscription
   let checkpointed = -1;
 
   const snapshot = (): JoinSubscriptionCheckpoint | undefined => {
-    if (writing || join.busy || aggregate?.emitting || taken.some((t) => t < -1)) return undefined;
+    if (writing || join.busy || aggregate?.emitting || !positions.known) return undefined;
     return {
-      sources: scans.map((s, i) => ({ table: s.tableName, sn: taken[i]! })),
+      sources: positions.sources(),
       timeMs: Date.now(),
       join: encodeJoinCheckpoint(join.snapshotState()),
       aggregate: aggregate ? encodeCheckpoint({ sources: [], aggregate: aggregate.snapshotState(), timeMs: 0 }, aggregate.keys.map((k) => k.type)) : undefined,
-      converts: converts.map((c) => {
-        const b = c.store?.rows() ?? Block.empty(c.input.header);
-        return new Block(b.header, b.columns.map((col, i) => (col.kind === 'nothing' ? defaults(b.header[i]!.type, b.rows) : col)), b.rows);
-      }),
+      converts: convertStates(converts),
     };
   };
   const persist = (cp: JoinSubscriptionCheckpoint): void => {
@@ -247,7 +186,7 @@ export async function runJoinSubscription(node: PlanNode, host: JoinSubscription
   };
   const checkpointSoon = (): void => {
     if (busy || active.unsubscribed) return;
-    const key = progress + taken.reduce((a, b) => a + b, 0);
+    const key = progress + positions.sum;
     if (firstSaved && key === checkpointed) return;
     let cp: JoinSubscriptionCheckpoint | undefined;
     try {
@@ -265,7 +204,7 @@ export async function runJoinSubscription(node: PlanNode, host: JoinSubscription
   host.signal.addEventListener('abort', () => began || release(), { once: true });
   // The starting positions are saved at once: RECOVER after an early KILL still sees every later event.
   const early = setInterval(() => {
-    if (firstSaved || started.some((s) => !s)) return;
+    if (firstSaved || !positions.allStarted) return;
     clearInterval(early);
     checkpointSoon();
   }, 10);

@@ -232,6 +232,12 @@ export function planStreamingJoin(req: StreamingJoinRequest): PlanNode | undefin
   const leftChangelog = isChangelog(left.node, leftDelta);
   // A table on the right is read whole, as it is now: no retractions.
   const rightChangelog = !tableRight && isChangelog(right.node, rightDelta);
+  // Proton's support matrix (HashJoin::support_matrix): a changelog on the left joins only another changelog
+  // (changelog, changelog_kv or versioned_kv) with ALL.
+  if (!tableRight && leftChangelog && (!rightChangelog || strictnessIn === 'ANY' || strictnessIn === 'ASOF')) {
+    const right = rightChangelog ? 'Changelog' : 'Append';
+    throw new DbError('NOT_IMPLEMENTED', `'Changelog stream' ${item.joinKind} ${strictnessIn} JOIN '${right} stream' is not supported`);
+  }
   if (range && (leftChangelog || rightChangelog)) {
     throw new DbError('NOT_IMPLEMENTED', 'Only inner/left range join is supported and the left and right stream must be append-only streams in range join');
   }

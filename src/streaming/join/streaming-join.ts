@@ -111,11 +111,29 @@ export class StreamingJoinNode implements PlanNode {
   onReceive?: (side: 0 | 1) => void;
   private processing = false;
   private buffered = 0;
+  private outstanding = false;
   private live: JoinRuntime | undefined;
 
   /** True while the join handles a block or holds one it has received but not handled (no checkpoint then). */
   get busy(): boolean {
     return this.processing || this.buffered > 0;
+  }
+
+  /** True while a block the join emitted is on its way up: its consumer has not pulled the next one yet. */
+  get emitting(): boolean {
+    return this.outstanding;
+  }
+
+  private *emit(out: Iterable<Block>): Generator<Block> {
+    for (const b of out) {
+      if (!b.rows) continue;
+      this.outstanding = true;
+      try {
+        yield b;
+      } finally {
+        this.outstanding = false;
+      }
+    }
   }
 
   constructor(
@@ -174,7 +192,7 @@ export class StreamingJoinNode implements PlanNode {
       checkCancelled(ctx);
       const out = block.rows ? (this.spec.align ? rt.onAligned(side, block) : rt.onBlock(side, block)) : [];
       this.processing = false;
-      for (const b of out) if (b.rows) yield b;
+      yield* this.emit(out);
     }
   }
 }
