@@ -101,6 +101,38 @@ describe('joins with versioned streams', () => {
     }
   });
 
+  it('changelog LEFT JOIN changelog: the default row is retracted when the key gets a match and comes back when it loses it', async () => {
+    await exec("CREATE STREAM lo_l (i int, s string) PRIMARY KEY i SETTINGS mode='versioned_kv'");
+    await exec("CREATE STREAM lo_r (ii int, ss string) PRIMARY KEY ii SETTINGS mode='changelog_kv'");
+    const q = await stream('SELECT i, s, ss, _tp_delta FROM lo_l LEFT JOIN lo_r ON i = ii');
+    try {
+      await exec("INSERT INTO lo_l (i, s) VALUES (1, 'a'), (2, 'b')");
+      await q.waitFor((r) => r.length >= 2);
+      await exec("INSERT INTO lo_r (ii, ss) VALUES (1, 'x')");
+      await q.waitFor((r) => r.length >= 4);
+      // A new version of the right row: the joined row is replaced, the default row stays retracted.
+      await exec("INSERT INTO lo_r (ii, ss, _tp_delta) VALUES (1, 'x', -1), (1, 'y', 1)");
+      await q.waitFor((r) => r.length >= 6);
+      await exec("INSERT INTO lo_r (ii, ss, _tp_delta) VALUES (1, 'y', -1)");
+      await q.waitFor((r) => r.length >= 8);
+      await exec("INSERT INTO lo_l (i, s) VALUES (9, 'end')");
+      await q.waitFor((r) => r.some((x) => x[1] === 'end'));
+      expect(q.rows).toEqual([
+        ['1', 'a', '', '1'],
+        ['2', 'b', '', '1'],
+        ['1', 'a', '', '-1'],
+        ['1', 'a', 'x', '1'],
+        ['1', 'a', 'x', '-1'],
+        ['1', 'a', 'y', '1'],
+        ['1', 'a', 'y', '-1'],
+        ['1', 'a', '', '1'],
+        ['9', 'end', '', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
   it('a retracting aggregation over versioned_kv ⋈ versioned_kv', async () => {
     await exec("CREATE STREAM va_l (i int, s string) PRIMARY KEY s SETTINGS mode='versioned_kv'");
     await exec("CREATE STREAM va_r (ii int, ss string) PRIMARY KEY ss SETTINGS mode='versioned_kv'");

@@ -327,9 +327,61 @@ export class JoinRuntime {
       this.applyToState(this.rightState, p, this.spec.strictness !== 'ASOF');
       return [];
     }
+    const outerKeys = side === 1 && this.spec.kind === 'LEFT' && this.spec.emitChangelog && p.deltas ? this.rightKeyTransitions(p) : undefined;
     const out = this.probe(side, p, undefined);
     if (this.spec.bidirectional) this.applyToState(side === 0 ? this.leftState : this.rightState, p, true);
-    return out;
+    if (!outerKeys) return out;
+    // A changelog LEFT JOIN: the left rows of a key that gains its first right row were emitted with defaults,
+    // which are retracted before the joined rows; those of a key that loses its last one get defaults again.
+    const retract = this.leftOuterRows(outerKeys.gained, -1);
+    const restore = this.leftOuterRows(outerKeys.lost, 1);
+    return [...retract, ...out, ...restore];
+  }
+
+  /**
+   * The keys of a right changelog block whose live right rows go from none to some (`gained`) or from some to
+   * none (`lost`), comparing the state before the block with the state after it (row by row in between).
+   */
+  private rightKeyTransitions(p: Prepared): { gained: JoinKey[]; lost: JoinKey[] } {
+    const before = new Map<JoinKey, number>();
+    const count = new Map<JoinKey, number>();
+    for (let r = 0; r < p.block.rows; r++) {
+      const k = p.keys[r];
+      if (k === undefined) continue;
+      if (!before.has(k)) {
+        const n = this.liveRefs(this.rightState, k).length;
+        before.set(k, n);
+        count.set(k, n);
+      }
+      const n = count.get(k)!;
+      // A −1 retracts a row only when one is live (as applyToState).
+      count.set(k, p.deltas![r]! < 0 ? Math.max(0, n - 1) : n + 1);
+    }
+    const gained: JoinKey[] = [];
+    const lost: JoinKey[] = [];
+    for (const [k, n] of before) {
+      const after = count.get(k)!;
+      if (n === 0 && after > 0) gained.push(k);
+      else if (n > 0 && after === 0) lost.push(k);
+    }
+    return { gained, lost };
+  }
+
+  private liveRefs(state: SideState, k: JoinKey): number[] {
+    const refs: number[] = [];
+    for (const bucket of state.buckets.values()) for (const ref of bucket.index.get(k) ?? []) if (state.isAlive(ref)) refs.push(ref);
+    return refs;
+  }
+
+  /** The live left rows of `keys`, each with the right side's defaults (NULLs) and `_tp_delta` = `delta`. */
+  private leftOuterRows(keys: readonly JoinKey[], delta: 1 | -1): Block[] {
+    const refs = keys.flatMap((k) => this.liveRefs(this.leftState, k));
+    if (!refs.length) return [];
+    const plan = planGather(this.leftState, refs);
+    const columns = this.leftHeader.map((h, c) => gatherColumn(plan, c, h.type, false));
+    const left: Prepared = { block: new Block(this.leftHeader, columns, refs.length), keys: [], deltas: new Int8Array(refs.length).fill(delta) };
+    const rows = Int32Array.from(refs.keys());
+    return [this.assemble(0, left, rows, new Float64Array(refs.length).fill(-1))];
   }
 
   /** Adds +1 rows to the state and retracts −1 rows, in row order (`retracts`: −1 rows remove their row). */
