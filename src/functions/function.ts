@@ -134,6 +134,11 @@ export interface AggregateFunctionDescriptor extends FunctionDocs {
    */
   readonly handlesNulls?: boolean;
   readonly nullResultNotNullable?: boolean;
+  /**
+   * Proton writes the parameters as trailing constant arguments (`top_k(x, 3)` for `topK(3)(x)`): the arguments
+   * from this index on become `params` when the call has no parametric list.
+   */
+  readonly constantArgsFrom?: number;
   /** `params` are the parametric arguments, `quantile(0.9)(x)` → [0.9]. */
   resolve(params: readonly Value[], argTypes: readonly DataType[], ctx: FunctionContext): AggregateFunction;
 }

@@ -34,6 +34,7 @@ import { count } from './aggregate/count.js';
 import { emitVersion } from '../streaming/emit-version.js';
 import { minMaxKFunctions } from './aggregate/min-max-k.js';
 import { groupArrayFunctions } from './aggregate/group-array.js';
+import { movingFunctions } from './aggregate/moving.js';
 import { miscAggregateFunctions } from './aggregate/misc.js';
 import { pickFunctions } from './aggregate/min-max-any.js';
 import { quantileFunctions } from './aggregate/quantile.js';
@@ -90,6 +91,7 @@ const AGGREGATES: readonly (readonly AggregateFunctionDescriptor[])[] = [
   uniqFunctions,
   quantileFunctions,
   groupArrayFunctions,
+  movingFunctions,
   statisticsFunctions,
   miscAggregateFunctions,
   [emitVersion],

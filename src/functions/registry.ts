@@ -96,6 +96,8 @@ export class FunctionRegistry {
       if (existing && existing.canonical !== entry.canonical && n !== name && existing.canonical === n) continue;
       this.exact.set(n, entry);
       if (n !== name) this.aliasRows.set(n, { canonical: name, caseInsensitive });
+      // a function of its own now, no longer another one's derived alias (Proton's top_k is not topK)
+      else this.aliasRows.delete(n);
       if (caseInsensitive) this.lower.set(n.toLowerCase(), entry);
     }
   }

@@ -432,6 +432,11 @@ export class QueryPlanner {
       params = [args[1]!.constant.value];
       args = [args[0]!];
     }
+    const from = desc.constantArgsFrom;
+    if (!call.params && from !== undefined && args.length > from && args.slice(from).every((a) => a.constant)) {
+      params = args.slice(from).map((a) => a.constant!.value);
+      args = args.slice(0, from);
+    }
     const fn = desc.resolve(params, args.map((a) => removeLowCardinality(a.type)), this.env.fnCtx);
     return { name: exprName(call), fn, args };
   }

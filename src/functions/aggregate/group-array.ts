@@ -1,6 +1,6 @@
 import type { Value } from '../../columns/values.js';
 import { DbError } from '../../errors/index.js';
-import { arrayType, type DataType } from '../../types/data-type.js';
+import { arrayType, T, tupleType, type DataType } from '../../types/data-type.js';
 import type { AggregateFunctionDescriptor } from '../function.js';
 import { keyOfValue } from './combinators.js';
 import { objectAggregate } from './object-states.js';
@@ -146,16 +146,29 @@ function defaultOf(t: DataType): Value {
   }
 }
 
-function topKFunction(name: string, weighted: boolean): AggregateFunctionDescriptor {
+/**
+ * ClickHouse's `topK(k)(x)` / `topKWeighted(k)(x, w)`: the k most frequent values. Proton's `top_k(x, k[, with_count
+ * [, load_factor]])` writes the parameters as arguments and by default returns `(value, count)` tuples.
+ */
+function topKFunction(name: string, weighted: boolean, proton: boolean): AggregateFunctionDescriptor {
+  const argCount = weighted ? 2 : 1;
   return {
     name,
     category: CATEGORY,
-    description: `The k most frequent values${weighted ? ' by total weight' : ''}, most frequent first`,
-    syntax: weighted ? `${name}(k)(x, weight)` : `${name}(k)(x)`,
+    description: proton
+      ? `The k most frequent values${weighted ? ' by total weight' : ''} with their counts, most frequent first (Proton)`
+      : `The k most frequent values${weighted ? ' by total weight' : ''}, most frequent first`,
+    syntax: proton
+      ? `${name}(x${weighted ? ', weight' : ''}, k[, with_count = true[, load_factor]])`
+      : weighted ? `${name}(k)(x, weight)` : `${name}(k)(x)`,
+    ...(proton ? { constantArgsFrom: argCount } : {}),
     resolve(params, argTypes) {
-      oneArg(name, argTypes, weighted ? 2 : 1);
+      oneArg(name, argTypes, argCount);
+      if (params.length > 3) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', `Aggregate function ${name} requires three parameters or less`);
       const k = maxParam(name, params, 10);
-      return objectAggregate<Map<string, [Value, number, number]>>(arrayType(argTypes[0]!), argTypes, {
+      const withCount = proton && (params.length < 2 || Boolean(Number(params[1])));
+      const element = withCount ? tupleType([argTypes[0]!, T.UInt64]) : argTypes[0]!;
+      return objectAggregate<Map<string, [Value, number, number]>>(arrayType(element), argTypes, {
         create: () => new Map(),
         add(s, v) {
           const key = keyOfValue(v[0]!);
@@ -177,7 +190,7 @@ function topKFunction(name: string, weighted: boolean): AggregateFunctionDescrip
           [...s.values()]
             .sort((a, b) => b[1] - a[1] || a[2] - b[2])
             .slice(0, k)
-            .map((e) => e[0]),
+            .map((e) => (withCount ? [e[0], BigInt(e[1])] : e[0])),
       });
     },
   };
@@ -188,6 +201,8 @@ export const groupArrayFunctions: AggregateFunctionDescriptor[] = [
   groupArrayLast,
   groupUniqArray,
   groupArrayInsertAt,
-  topKFunction('topK', false),
-  topKFunction('topKWeighted', true),
+  topKFunction('topK', false, false),
+  topKFunction('topKWeighted', true, false),
+  topKFunction('top_k', false, true),
+  topKFunction('top_k_weighted', true, true),
 ];
