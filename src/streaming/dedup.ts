@@ -37,7 +37,14 @@ export interface DedupOptions {
   readonly clock?: () => number;
 }
 
-type Key = number | bigint | string | null;
+export type DedupKey = number | bigint | string | null;
+type Key = DedupKey;
+
+/** The keys dedup holds, oldest first, with the processing time each was first seen: a checkpoint's part. */
+export interface DedupSnapshot {
+  readonly keys: readonly DedupKey[];
+  readonly times: readonly number[];
+}
 /** Encodes row i of one key column. */
 type KeyReader = (i: number) => Key;
 
@@ -47,6 +54,9 @@ export class DedupNode implements PlanNode {
   readonly limit: number;
   readonly timeoutMs: number | undefined;
   private readonly clock: () => number;
+  /** Checkpoints: the keys to start from. */
+  restoreFrom?: DedupSnapshot;
+  private live: (() => DedupSnapshot) | undefined;
 
   constructor(
     readonly input: PlanNode,
@@ -66,10 +76,23 @@ export class DedupNode implements PlanNode {
     return `Dedup (keys: ${this.keys.map((k) => k.name).join(', ')}${t}, limit ${this.limit})`;
   }
 
+  /** Checkpoints: the keys held now (between blocks). */
+  snapshotState(): DedupSnapshot {
+    return this.live?.() ?? { keys: [], times: [] };
+  }
+
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     // Per-run state: the seen keys, and the same keys in first-seen order with the time each was first seen.
     const seen = new Set<Key>();
     const queue = new KeyQueue();
+    const restored = this.restoreFrom;
+    if (restored) {
+      restored.keys.forEach((k, i) => {
+        seen.add(k);
+        queue.push(k, restored.times[i]!);
+      });
+    }
+    this.live = () => queue.snapshot();
     const multi = this.keys.length > 1;
     for await (const block of this.input.run(ctx)) {
       checkCancelled(ctx);
@@ -114,6 +137,9 @@ class KeyQueue {
   push(key: Key, time: number): void {
     this.keys.push(key);
     this.times.push(time);
+  }
+  snapshot(): DedupSnapshot {
+    return { keys: this.keys.slice(this.head), times: this.times.slice(this.head) };
   }
   oldestTime(): number {
     return this.times[this.head]!;

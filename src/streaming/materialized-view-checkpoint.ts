@@ -9,6 +9,8 @@ import { BinaryReader, BinaryWriter } from '../types/serializations/buffer.js';
 import { decodeNativeBlock, encodeNativeBlock } from '../formats/native-block.js';
 import type { GroupTableSnapshot } from './group-table.js';
 import type { AggregateCheckpoint } from './streaming-aggregate.js';
+import type { SessionSnapshot } from './session-window.js';
+import type { DedupKey, DedupSnapshot } from './dedup.js';
 import type { JoinCheckpoint } from './join/streaming-join.js';
 import { decodeJoinCheckpoint, encodeJoinCheckpoint } from './join/checkpoint.js';
 
@@ -20,10 +22,11 @@ import { decodeJoinCheckpoint, encodeJoinCheckpoint } from './join/checkpoint.js
  * Layout: "HMVC", u32 version, u32 CRC32C of the rest, then a JSON string (metadata) and, for each state table
  * (the global one, or one per open window in `windows` order): varuint rows, varuint groups, the key columns as
  * a Native block, then per aggregate and group a length-prefixed AggregateStates.serializeState. Windows per
- * substream then add the partition keys as a Native block (the JSON holds each window's partition). Then each
- * changelog conversion's rows as a Native block, and for a view over a streaming join (version 3) the join's state:
+ * substream then add the partition keys as a Native block (the JSON holds each window's partition). Then EMIT
+ * CHANGELOG's last results (version 3), the session windows' state (version 4, see writeSessions), each
+ * changelog conversion's rows as a Native block, for a view over a streaming join (version 3) the join's state:
  * varuint length and the bytes of encodeJoinCheckpoint (`sources` then has one position per stream, in the
- * join's scan order: left side first).
+ * join's scan order: left side first), and each dedup()'s keys (version 4, see writeDedup).
  */
 export interface MaterializedViewCheckpoint {
   /** Per streaming source (plan order): every event with sn <= this is reflected in the state. */
@@ -35,6 +38,8 @@ export interface MaterializedViewCheckpoint {
   readonly converts?: readonly Block[];
   /** A view over a streaming join: both sides' live rows and watermarks (every stream's position is in `sources`). */
   readonly join?: JoinCheckpoint;
+  /** The keys each dedup() holds, in plan order (version 4). */
+  readonly dedups?: readonly DedupSnapshot[];
   /** Wall-clock time the checkpoint was taken (ms). */
   readonly timeMs: number;
 }
@@ -42,9 +47,10 @@ export interface MaterializedViewCheckpoint {
 const MAGIC = 0x43564d48; // "HMVC" little-endian
 /**
  * 2 added group net counts (changelog input) and changelog conversion states, 3 the join state, the groups
- * changed since the last emission and EMIT CHANGELOG's last emitted results; 1 and 2 are still read.
+ * changed since the last emission and EMIT CHANGELOG's last emitted results, 4 session windows and dedup();
+ * 1 to 3 are still read.
  */
-const VERSION = 3;
+const VERSION = 4;
 
 interface Meta {
   sources: { table: string; sn: number }[];
@@ -59,9 +65,12 @@ interface Meta {
     substreams?: { maxTime: (number | null)[]; versions: number[] };
     /** EMIT CHANGELOG: the results last emitted follow the tables (version 3). */
     emitted?: boolean;
+    /** Session windows (version 4): the number of substreams, which key blocks follow, the number of aggregates. */
+    sessions?: SessionsMeta;
   };
   converts?: number;
   join?: boolean;
+  dedups?: number;
 }
 
 function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly DataType[]): void {
@@ -103,6 +112,95 @@ function readTable(r: BinaryReader, version: number): GroupTableSnapshot {
   return { rows, groups, keys: keys.header.length ? keys.columns : [], states, net, changed };
 }
 
+/**
+ * Session windows: the substreams' keys and the groups' keys as Native blocks (when there are any), then per
+ * substream a byte (open) and five f64 (window start and end, idle and maximum-length deadlines, emissions), then
+ * per open session its group ids (varuint count, varuints), then per aggregate each of those groups'
+ * length-prefixed state.
+ */
+function writeSessions(w: BinaryWriter, t: SessionSnapshot): void {
+  if (t.substreams) encodeNativeBlock(t.substreams, w, { revision: 0, withBlockInfo: false });
+  if (t.groups) encodeNativeBlock(t.groups, w, { revision: 0, withBlockInfo: false });
+  for (let k = 0; k < t.substreamCount; k++) {
+    w.u8(t.open[k]!);
+    w.f64(t.winStart[k]!);
+    w.f64(t.winEnd[k]!);
+    w.f64(t.timeoutAt[k]!);
+    w.f64(t.maxAt[k]!);
+    w.f64(t.emitted[k]!);
+  }
+  for (const groups of t.sessionGroups) {
+    w.varuint(groups.length);
+    for (const g of groups) w.varuint(g);
+  }
+  for (const perGroup of t.states) {
+    for (const b of perGroup) {
+      w.varuint(b.length);
+      w.bytes(b);
+    }
+  }
+}
+
+interface SessionsMeta {
+  substreamCount: number;
+  substreamKeys: boolean;
+  groupKeys: boolean;
+  aggregates: number;
+}
+
+function readSessions(r: BinaryReader, m: SessionsMeta): SessionSnapshot {
+  const substreams = m.substreamKeys ? decodeNativeBlock(r, { revision: 0, withBlockInfo: false }) : undefined;
+  const groups = m.groupKeys ? decodeNativeBlock(r, { revision: 0, withBlockInfo: false }) : undefined;
+  const n = m.substreamCount;
+  const open = new Uint8Array(n);
+  const [winStart, winEnd, timeoutAt, maxAt, emitted] = [0, 0, 0, 0, 0].map(() => new Float64Array(n)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  let opened = 0;
+  for (let k = 0; k < n; k++) {
+    open[k] = r.u8();
+    opened += open[k]!;
+    winStart[k] = r.f64();
+    winEnd[k] = r.f64();
+    timeoutAt[k] = r.f64();
+    maxAt[k] = r.f64();
+    emitted[k] = r.f64();
+  }
+  const sessionGroups = Array.from({ length: opened }, () => Uint32Array.from({ length: r.varuint() }, () => r.varuint()));
+  const total = sessionGroups.reduce((s, g) => s + g.length, 0);
+  const states = Array.from({ length: m.aggregates }, () => Array.from({ length: total }, () => r.bytes(r.varuint()).slice()));
+  return { substreams, substreamCount: n, groups, open, winStart, winEnd, timeoutAt, maxAt, emitted, sessionGroups, states };
+}
+
+/** dedup(): varuint count, then per key (oldest first) a tag (0 NULL, 1 number, 2 bigint, 3 string), its value and the f64 time first seen. */
+function writeDedup(w: BinaryWriter, d: DedupSnapshot): void {
+  w.varuint(d.keys.length);
+  d.keys.forEach((k, i) => {
+    if (k === null) w.u8(0);
+    else if (typeof k === 'number') {
+      w.u8(1);
+      w.f64(k);
+    } else if (typeof k === 'bigint') {
+      w.u8(2);
+      w.string(k.toString());
+    } else {
+      w.u8(3);
+      w.string(k);
+    }
+    w.f64(d.times[i]!);
+  });
+}
+
+function readDedup(r: BinaryReader): DedupSnapshot {
+  const n = r.varuint();
+  const keys: DedupKey[] = new Array(n);
+  const times: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const tag = r.u8();
+    keys[i] = tag === 0 ? null : tag === 1 ? r.f64() : tag === 2 ? BigInt(r.string()) : r.string();
+    times[i] = r.f64();
+  }
+  return { keys, times };
+}
+
 export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: readonly DataType[]): Uint8Array {
   const agg = cp.aggregate;
   const meta: Meta = {
@@ -119,10 +217,14 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
             ? { maxTime: agg.substreams.maxTime.map((t) => (Number.isFinite(t) ? t : null)), versions: [...agg.substreams.versions] }
             : undefined,
           emitted: agg.emitted ? true : undefined,
+          sessions: agg.sessions
+            ? { substreamCount: agg.sessions.substreamCount, substreamKeys: !!agg.sessions.substreams, groupKeys: !!agg.sessions.groups, aggregates: agg.sessions.states.length }
+            : undefined,
         }
       : undefined,
     converts: cp.converts?.length,
     join: cp.join ? true : undefined,
+    dedups: cp.dedups?.length,
   };
   const body = new BinaryWriter();
   body.string(JSON.stringify(meta));
@@ -133,12 +235,14 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
     encodeNativeBlock(agg.emitted.block, body, { revision: 0, withBlockInfo: false });
     body.bytes(agg.emitted.present);
   }
+  if (agg?.sessions) writeSessions(body, agg.sessions);
   for (const b of cp.converts ?? []) encodeNativeBlock(b, body, { revision: 0, withBlockInfo: false });
   if (cp.join) {
     const join = encodeJoinCheckpoint(cp.join);
     body.varuint(join.length);
     body.bytes(join);
   }
+  for (const d of cp.dedups ?? []) writeDedup(body, d);
   const payload = body.toBytes();
   const out = new BinaryWriter(payload.length + 16);
   out.u32(MAGIC);
@@ -174,16 +278,20 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
       const block = decodeNativeBlock(r, { revision: 0, withBlockInfo: false });
       emitted = { block, present: r.bytes(block.rows).slice() };
     }
-    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows, substreams, emitted };
+    const sessionsMeta = version >= 4 ? meta.aggregate.sessions : undefined;
+    const sessions = sessionsMeta ? readSessions(r, sessionsMeta) : undefined;
+    aggregate = { emitVersion: meta.aggregate.emitVersion, global, windows, substreams, emitted, sessions };
   }
   const converts = Array.from({ length: meta.converts ?? 0 }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false }));
   const join = version >= 3 && meta.join ? decodeJoinCheckpoint(r.bytes(r.varuint())) : undefined;
+  const dedups = version >= 4 && meta.dedups ? Array.from({ length: meta.dedups }, () => readDedup(r)) : undefined;
   return {
     sources: meta.sources,
     clock: meta.clock ? { maxEventTime: meta.clock.maxEventTime ?? -Infinity, lateEvents: meta.clock.lateEvents } : undefined,
     aggregate,
     converts: converts.length ? converts : undefined,
     join,
+    dedups,
     timeMs: meta.timeMs,
   };
 }

@@ -5,9 +5,9 @@ import type { QueryContext } from '../exec/query-context.js';
 import { DbError, toDbError } from '../errors/index.js';
 import { StreamingScan } from './stream-scan.js';
 import { ChangelogConvertNode } from './changelog/changelog-convert.js';
-import { StreamingAggregateNode } from './streaming-aggregate.js';
+import { StreamingAggregateNode, type CheckpointedAggregate } from './streaming-aggregate.js';
 import { SessionAggregateNode } from './session-window.js';
-import { DedupNode } from './dedup.js';
+import { DedupNode, type DedupSnapshot } from './dedup.js';
 import { StreamingJoinNode } from './join/streaming-join.js';
 import { collectNodes, convertStates, joinPlanOf, JoinPositions, type JoinPlan } from './join/join-plan.js';
 import { CheckpointStore, encodeCheckpoint, type MaterializedViewCheckpoint } from './materialized-view-checkpoint.js';
@@ -39,15 +39,18 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { checkpointIntervalMs: 100
 export interface MaterializedViewPlan {
   /** The one stream of a view that reads one (undefined for a join of streams: see `join`). */
   readonly scan?: StreamingScan;
-  readonly aggregate?: StreamingAggregateNode;
+  readonly aggregate?: CheckpointedAggregate;
   readonly converts: ChangelogConvertNode[];
   /** A view over a streaming join of several streams: the join, its streams and their order in the checkpoint. */
   readonly join?: JoinPlan;
+  /** The dedup() operators, whose seen keys are checkpointed (plan order). */
+  readonly dedups?: readonly DedupNode[];
 }
 
 /**
  * The shapes whose state a checkpoint can capture exactly: at most one streaming source and at most one
- * streaming aggregation (global or tumble/hop windows), no other stateful streaming operator; or one streaming
+ * streaming aggregation (global, tumble/hop or session windows), dedup() anywhere, no other stateful streaming
+ * operator; or one streaming
  * join holding every stream (one per side), with at most a global aggregation above it.
  */
 export function checkMaterializedViewPlan(node: PlanNode): MaterializedViewPlan {
@@ -62,10 +65,14 @@ export function checkMaterializedViewPlan(node: PlanNode): MaterializedViewPlan 
     if (join.sides.some((side) => side.length !== 1)) throw unsupported('more than one stream on a side of a join');
     return { aggregate: join.aggregate, converts: join.converts.filter((c) => c.tracking), join };
   }
-  if (aggregates.length > 1) throw unsupported('more than one streaming aggregation');
-  if (collectNodes(node, SessionAggregateNode).length) throw unsupported('session windows');
-  if (collectNodes(node, DedupNode).length) throw unsupported('dedup()');
-  return { scan: scans[0], aggregate: aggregates[0], converts: collectNodes(node, ChangelogConvertNode).filter((c) => c.tracking) };
+  const sessions = collectNodes(node, SessionAggregateNode);
+  if (aggregates.length + sessions.length > 1) throw unsupported('more than one streaming aggregation');
+  return {
+    scan: scans[0],
+    aggregate: aggregates[0] ?? sessions[0],
+    converts: collectNodes(node, ChangelogConvertNode).filter((c) => c.tracking),
+    dedups: collectNodes(node, DedupNode),
+  };
 }
 
 /**
@@ -202,7 +209,7 @@ export class MaterializedViewRunner {
     const plan = checkMaterializedViewPlan(node);
     const { scan, aggregate, converts } = plan;
     const target = this.host.target(this.entry);
-    const rs = new RunState(scan, aggregate, converts, plan.join);
+    const rs = new RunState(scan, aggregate, converts, plan.join, plan.dedups);
     if (checkpoint) rs.restore(checkpoint, this.name);
     else if (!scan) rs.valid = true;
     this.run = rs;
@@ -282,6 +289,7 @@ export class MaterializedViewRunner {
       clock: rs.clock,
       aggregate: rs.aggregate?.snapshotState(),
       converts: rs.convertStates(),
+      dedups: rs.dedupStates(),
       timeMs: Date.now(),
     };
   }
@@ -384,11 +392,17 @@ export class RunState {
 
   constructor(
     readonly scan: StreamingScan | undefined,
-    readonly aggregate: StreamingAggregateNode | undefined,
+    readonly aggregate: CheckpointedAggregate | undefined,
     readonly converts: readonly ChangelogConvertNode[] = [],
     readonly join?: JoinPlan,
+    readonly dedups: readonly DedupNode[] = [],
   ) {
     this.positions = join ? new JoinPositions(join) : undefined;
+  }
+
+  /** The keys each dedup() holds, for a checkpoint. */
+  dedupStates(): DedupSnapshot[] | undefined {
+    return this.dedups.length ? this.dedups.map((d) => d.snapshotState()) : undefined;
   }
 
   /** Changelog conversions' state (each key's latest row), for a checkpoint. */
@@ -420,6 +434,8 @@ export class RunState {
       this.consistentSn = src.sn;
       this.valid = true;
     }
+    if ((cp.dedups?.length ?? 0) !== this.dedups.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's dedup()`);
+    this.dedups.forEach((d, i) => (d.restoreFrom = cp.dedups![i]));
     if (this.converts.length) {
       if (cp.converts?.length !== this.converts.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's changelog conversions`);
       this.converts.forEach((c, i) => (c.restoreFrom = cp.converts![i]));

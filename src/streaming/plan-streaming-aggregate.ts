@@ -58,7 +58,8 @@ export function planStreamingAggregate(
   if (changelog.emit && window) throw new DbError('NOT_IMPLEMENTED', 'EMIT CHANGELOG is supported for global aggregation only, not over windows');
   if (window instanceof SessionWindowNode) {
     if (!byWindow) throw new DbError('NOT_IMPLEMENTED', 'A session window query must GROUP BY window_start, window_end');
-    return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs);
+    const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
+    return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs, partitionNames);
   }
   if (window && byWindow) {
     const endColumn = input.header.findIndex((c) => c.name === 'window_end');

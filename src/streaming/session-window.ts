@@ -11,6 +11,7 @@ import type { DataType } from '../types/data-type.js';
 import { eventTimes, timeColumn } from './time-window-node.js';
 import { InputPump, TICK } from './input-pump.js';
 import { isEmitVersion } from './emit-version.js';
+import type { AggregateCheckpoint, CheckpointedAggregate } from './streaming-aggregate.js';
 
 export interface SessionConditions {
   readonly start: CompiledExpr;
@@ -58,19 +59,56 @@ export class SessionWindowNode implements PlanNode {
 }
 
 /**
- * GROUP BY window_start, window_end over session windows, per key (the other GROUP BY keys and the query's
- * PARTITION BY), with Proton's rules (SessionWindowHelper): per key and in arrival order, an event at or after
- * the session's start + max_length closes it with window_end = start + max_length; one at or after the last
- * event + timeout closes it with window_end = that; an event matching the end condition closes it (kept with
- * `]`). A closing event opens the next session when it matches the start condition (always, without
- * conditions). Kept events extend window_end to just past the latest one. `EMIT … TIMEOUT` and the end of a
- * bounded input close every open session where it stands.
+ * A session aggregation's state between blocks, for SUBSCRIBE and materialized-view checkpoints: every substream
+ * seen (its emissions count for emit_version()) and, for one with an open session, the session's window,
+ * deadlines and groups with their aggregate states. Closed sessions have been emitted and are not part of it.
  */
-export class SessionAggregateNode implements PlanNode {
+export interface SessionSnapshot {
+  /** The substreams' PARTITION BY keys, one row per substream in id order; absent without PARTITION BY (one substream). */
+  readonly substreams?: Block;
+  readonly substreamCount: number;
+  /** The GROUP BY keys other than the window, one row per group in id order; absent when there are none (one group). */
+  readonly groups?: Block;
+  /** Per substream: 1 while a session is open. */
+  readonly open: Uint8Array;
+  /** Per substream: the window's start and end so far, the idle deadline and the maximum-length deadline. */
+  readonly winStart: Float64Array;
+  readonly winEnd: Float64Array;
+  readonly timeoutAt: Float64Array;
+  readonly maxAt: Float64Array;
+  /** Per substream: sessions emitted so far. */
+  readonly emitted: Float64Array;
+  /** Per open session (substream order): the group ids it holds. */
+  readonly sessionGroups: readonly Uint32Array[];
+  /** Per aggregate, the serialized state of each group of each open session, in the order of `sessionGroups`. */
+  readonly states: readonly (readonly Uint8Array[])[];
+}
+
+/** One session: its groups (group id → state slot), in arrival order. */
+type SessionGroups = Map<number, number>;
+
+/**
+ * GROUP BY window_start, window_end over session windows. Sessions are per substream (the query's PARTITION BY;
+ * without one, a single session at a time over the whole stream, as Proton's SessionAggregatingTransform), and
+ * the other GROUP BY keys group the rows inside each session. Proton's rules (SessionWindowHelper), per
+ * substream and in arrival order: an event at or after the session's start + max_length closes it with
+ * window_end = start + max_length; one at or after the last event + timeout closes it with window_end = that; an
+ * event matching the end condition closes it (kept with `]`). A closing event opens the next session when it
+ * matches the start condition (always, without conditions). Kept events extend window_end to just past the
+ * latest one. `EMIT … TIMEOUT` and the end of a bounded input close every open session where it stands.
+ */
+export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
   readonly children: PlanNode[];
   readonly header: Header;
-  /** Emissions per key, for emit_version(). */
+  /** Emissions per substream, for emit_version(). */
   private readonly emitted = new Map<number, number>();
+  /** Checkpoints: called right after each input block has been added to the state. */
+  onInput?: () => void;
+  /** Checkpoints: the state to start from. */
+  restoreFrom?: AggregateCheckpoint;
+  /** True from an emission until the consumer asks for more: a checkpoint taken meanwhile could miss rows not yet written. */
+  emitting = false;
+  private live: (() => SessionSnapshot) | undefined;
   constructor(
     readonly input: PlanNode,
     readonly keys: readonly CompiledExpr[],
@@ -79,6 +117,8 @@ export class SessionAggregateNode implements PlanNode {
     readonly having: CompiledExpr | undefined,
     readonly streaming: boolean,
     readonly timeoutMs?: number,
+    /** The keys (by name) of the query's PARTITION BY: each substream has its own sessions. */
+    readonly partitionNames: ReadonlySet<string> = new Set(),
   ) {
     this.children = [input];
     this.header = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
@@ -88,25 +128,117 @@ export class SessionAggregateNode implements PlanNode {
     return `SessionAggregating (keys: ${this.keys.map((k) => k.name).join(', ')}; ${this.aggregates.map((a) => a.name).join(', ')})`;
   }
 
+  /** Checkpoints: the current state (call between blocks, when `emitting` is false). */
+  snapshotState(): AggregateCheckpoint {
+    return { emitVersion: 0, sessions: this.live?.() };
+  }
+
   async *run(ctx: QueryContext): AsyncIterable<Block> {
     const w = this.window;
     const timeIdx = this.input.header.findIndex((c) => c.name === 'window_start');
     const windowKey = this.keys.map((k) => (k.name === 'window_start' ? 'start' : k.name === 'window_end' ? 'end' : undefined));
-    const partKeys = this.keys.filter((_, i) => !windowKey[i]);
-    const keyIndex: GroupIndex | undefined = partKeys.length ? makeGroupIndex(partKeys.map((k) => k.type)) : undefined;
-    // Per key: the open session (instance id into `states`, -1 when none), its window and deadlines.
+    const groupKeys = this.keys.filter((_, i) => !windowKey[i]);
+    const subKeys = groupKeys.filter((k) => this.partitionNames.has(k.name));
+    const groupIndex: GroupIndex | undefined = groupKeys.length ? makeGroupIndex(groupKeys.map((k) => k.type)) : undefined;
+    const subIndex: GroupIndex | undefined = subKeys.length ? makeGroupIndex(subKeys.map((k) => k.type)) : undefined;
+    // Per substream: the open session (instance id, -1 when none), its window and deadlines.
     let open = new Int32Array(64).fill(-1);
     let winStart: Float64Array = new Float64Array(64);
     let winEnd: Float64Array = new Float64Array(64);
     let timeoutAt: Float64Array = new Float64Array(64);
     let maxAt: Float64Array = new Float64Array(64);
+    // Per session instance: its substream and its groups; the aggregate states are per (session, group) slot.
+    const instanceSub: number[] = [];
+    const instanceGroups: SessionGroups[] = [];
     const states: AggregateStates[] = this.aggregates.map((a) => a.fn.createStates());
-    let instances = 0;
-    const instanceKey: number[] = [];
+    let slots = 0;
     const closed: { instance: number; start: number; end: number }[] = [];
-    let keyIds = new Uint32Array(0);
+    let subIds = new Uint32Array(0);
+    let groupIds = new Uint32Array(0);
     const cond = w.conditions;
-    const pump = new InputPump(this.input.run(ctx));
+    const grow = (size: number): void => {
+      if (open.length >= size) return;
+      const n = Math.max(size, open.length * 2);
+      const widen = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(n);
+        b.set(a);
+        return b;
+      };
+      const o2 = new Int32Array(n).fill(-1);
+      o2.set(open);
+      open = o2;
+      winStart = widen(winStart);
+      winEnd = widen(winEnd);
+      timeoutAt = widen(timeoutAt);
+      maxAt = widen(maxAt);
+    };
+    const newInstance = (k: number): number => {
+      instanceSub.push(k);
+      instanceGroups.push(new Map());
+      return instanceSub.length - 1;
+    };
+    const slotOf = (inst: number, g: number): number => {
+      const groups = instanceGroups[inst]!;
+      let slot = groups.get(g);
+      if (slot === undefined) groups.set(g, (slot = slots++));
+      return slot;
+    };
+    const restored = this.restoreFrom?.sessions;
+    if (restored) {
+      if (subIndex && restored.substreams) subIndex.assign(restored.substreams.columns, restored.substreamCount, new Uint32Array(restored.substreamCount));
+      if (groupIndex && restored.groups) groupIndex.assign(restored.groups.columns, restored.groups.rows, new Uint32Array(restored.groups.rows));
+      grow(restored.substreamCount);
+      let o = 0;
+      let saved = 0;
+      for (let k = 0; k < restored.substreamCount; k++) {
+        if (restored.emitted[k]) this.emitted.set(k, restored.emitted[k]!);
+        if (!restored.open[k]) continue;
+        const inst = newInstance(k);
+        open[k] = inst;
+        winStart[k] = restored.winStart[k]!;
+        winEnd[k] = restored.winEnd[k]!;
+        timeoutAt[k] = restored.timeoutAt[k]!;
+        maxAt[k] = restored.maxAt[k]!;
+        for (const g of restored.sessionGroups[o++]!) {
+          const slot = slotOf(inst, g);
+          for (let j = 0; j < states.length; j++) {
+            states[j]!.resize(slots);
+            states[j]!.mergeState(slot, states[j]!.deserializeState(restored.states[j]![saved]!));
+          }
+          saved++;
+        }
+      }
+    }
+    this.live = (): SessionSnapshot => {
+      const substreamCount = subIndex ? subIndex.size : 1;
+      const isOpen = new Uint8Array(substreamCount);
+      const sessionGroups: Uint32Array[] = [];
+      const saved: Uint8Array[][] = states.map(() => []);
+      for (let k = 0; k < substreamCount; k++) {
+        const inst = open[k] ?? -1;
+        if (inst < 0) continue;
+        isOpen[k] = 1;
+        const groups = instanceGroups[inst]!;
+        sessionGroups.push(Uint32Array.from(groups.keys()));
+        for (const slot of groups.values()) states.forEach((st, j) => saved[j]!.push(st.serializeState(slot)));
+      }
+      const pick = (a: Float64Array): Float64Array => a.slice(0, substreamCount);
+      const keyBlock = (index: GroupIndex | undefined, keys: readonly CompiledExpr[]): Block | undefined =>
+        index && index.size ? new Block(keys.map((k, i) => ({ name: `k${i}`, type: k.type })), index.keyColumns(), index.size) : undefined;
+      return {
+        substreams: keyBlock(subIndex, subKeys),
+        substreamCount,
+        groups: keyBlock(groupIndex, groupKeys),
+        open: isOpen,
+        winStart: pick(winStart),
+        winEnd: pick(winEnd),
+        timeoutAt: pick(timeoutAt),
+        maxAt: pick(maxAt),
+        emitted: Float64Array.from({ length: substreamCount }, (_, k) => this.emitted.get(k) ?? 0),
+        sessionGroups,
+        states: saved,
+      };
+    };
     const closeAll = (): void => {
       for (let k = 0; k < open.length; k++) {
         const inst = open[k]!;
@@ -115,6 +247,7 @@ export class SessionAggregateNode implements PlanNode {
         open[k] = -1;
       }
     };
+    const pump = new InputPump(this.input.run(ctx));
     try {
       for (;;) {
         const got = await pump.next(this.timeoutMs ?? Infinity);
@@ -125,7 +258,7 @@ export class SessionAggregateNode implements PlanNode {
         } else if (got === undefined) {
           if (!this.streaming) {
             closeAll();
-            const out = this.emit(closed, instanceKey, keyIndex, states, windowKey, ctx);
+            const out = this.emit(closed, instanceSub, instanceGroups, groupIndex, states, windowKey, ctx);
             if (out) yield out;
           }
           return;
@@ -133,32 +266,21 @@ export class SessionAggregateNode implements PlanNode {
           const block = got;
           const rows = block.rows;
           if (!rows) continue;
-          if (keyIds.length < rows) keyIds = new Uint32Array(rows);
-          const ids = keyIds.subarray(0, rows);
-          if (keyIndex) keyIndex.assign(partKeys.map((k) => k.eval(block, ctx.fn)), rows, ids);
-          else ids.fill(0);
-          const size = keyIndex ? keyIndex.size : 1;
-          if (open.length < size) {
-            const n = Math.max(size, open.length * 2);
-            const grow = (a: Float64Array): Float64Array => {
-              const b = new Float64Array(n);
-              b.set(a);
-              return b;
-            };
-            const o2 = new Int32Array(n).fill(-1);
-            o2.set(open);
-            open = o2;
-            winStart = grow(winStart);
-            winEnd = grow(winEnd);
-            timeoutAt = grow(timeoutAt);
-            maxAt = grow(maxAt);
-          }
+          if (subIds.length < rows) subIds = new Uint32Array(rows);
+          if (groupIds.length < rows) groupIds = new Uint32Array(rows);
+          const subs = subIds.subarray(0, rows);
+          const gids = groupIds.subarray(0, rows);
+          if (subIndex) subIndex.assign(subKeys.map((k) => k.eval(block, ctx.fn)), rows, subs);
+          else subs.fill(0);
+          if (groupIndex) groupIndex.assign(groupKeys.map((k) => k.eval(block, ctx.fn)), rows, gids);
+          else gids.fill(0);
+          grow(subIndex ? subIndex.size : 1);
           const times = eventTimes(block.columns[timeIdx]!, rows);
           const startOk = cond ? predicateMask(cond.start.eval(block, ctx.fn), rows) : 'all';
           const endOk = cond ? predicateMask(cond.end.eval(block, ctx.fn), rows) : 'none';
           const isStart = (r: number): boolean => startOk === 'all' || (startOk !== 'none' && startOk.mask[r] === 1);
           const isEnd = (r: number): boolean => endOk !== 'none' && (endOk === 'all' || endOk.mask[r] === 1);
-          // Rows kept in a session go to its instance; rows outside any session are dropped.
+          // Rows kept in a session go to their (session, group) slot; rows outside any session are dropped.
           const target = new Uint32Array(rows);
           const keep = new Uint8Array(rows);
           let kept = 0;
@@ -168,13 +290,12 @@ export class SessionAggregateNode implements PlanNode {
               winEnd[k] = t + 1;
               timeoutAt[k] = t + w.timeout;
             }
-            target[r] = open[k]!;
+            target[r] = slotOf(open[k]!, gids[r]!);
             keep[r] = 1;
             kept++;
           };
           const openSession = (r: number, k: number, t: number): void => {
-            open[k] = instances++;
-            instanceKey.push(k);
+            open[k] = newInstance(k);
             winStart[k] = Infinity;
             winEnd[k] = -Infinity;
             timeoutAt[k] = t + w.timeout;
@@ -186,7 +307,7 @@ export class SessionAggregateNode implements PlanNode {
             open[k] = -1;
           };
           for (let r = 0; r < rows; r++) {
-            const k = ids[r]!;
+            const k = subs[r]!;
             const t = times[r]!;
             if (open[k]! >= 0) {
               // Proton's order: the maximum length, then the idle timeout, then the end condition.
@@ -204,19 +325,27 @@ export class SessionAggregateNode implements PlanNode {
             }
             if (isStart(r)) openSession(r, k, t);
           }
-          if (instances) {
+          if (kept) {
             const sub = kept === rows ? block : block.filter(keep, kept);
             const subTarget = kept === rows ? target : target.filter((_, i) => keep[i] === 1);
             for (let j = 0; j < this.aggregates.length; j++) {
-              states[j]!.resize(instances);
-              if (kept) states[j]!.add(subTarget, this.aggregates[j]!.args.map((a) => a.eval(sub, ctx.fn)), kept);
+              states[j]!.resize(slots);
+              states[j]!.add(subTarget, this.aggregates[j]!.args.map((a) => a.eval(sub, ctx.fn)), kept);
             }
           }
+          this.onInput?.();
         }
         if (closed.length) {
-          const out = this.emit(closed, instanceKey, keyIndex, states, windowKey, ctx);
+          const out = this.emit(closed, instanceSub, instanceGroups, groupIndex, states, windowKey, ctx);
           closed.length = 0;
-          if (out) yield out;
+          if (out) {
+            this.emitting = true;
+            try {
+              yield out;
+            } finally {
+              this.emitting = false;
+            }
+          }
         }
       }
     } finally {
@@ -224,39 +353,53 @@ export class SessionAggregateNode implements PlanNode {
     }
   }
 
+  /** One row per group of each closed session (sessions in closing order, groups in arrival order). */
   private emit(
     closed: { instance: number; start: number; end: number }[],
-    instanceKey: number[],
-    keyIndex: GroupIndex | undefined,
+    instanceSub: readonly number[],
+    instanceGroups: SessionGroups[],
+    groupIndex: GroupIndex | undefined,
     states: AggregateStates[],
     windowKey: ('start' | 'end' | undefined)[],
     ctx: QueryContext,
   ): Block | undefined {
     if (!closed.length) return undefined;
-    const n = closed.length;
-    // emit_version() counts the emissions of each key (Proton's per-substream versions).
-    const versions = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = instanceKey[closed[i]!.instance]!;
-      versions[i] = this.emitted.get(k) ?? 0;
-      this.emitted.set(k, versions[i]! + 1);
+    const take: number[] = [];
+    const slotList: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const versions: number[] = [];
+    for (const c of closed) {
+      // emit_version() counts the emissions of each substream (Proton's per-substream versions).
+      const k = instanceSub[c.instance]!;
+      const v = this.emitted.get(k) ?? 0;
+      this.emitted.set(k, v + 1);
+      for (const [g, slot] of instanceGroups[c.instance]!) {
+        take.push(g);
+        slotList.push(slot);
+        starts.push(c.start);
+        ends.push(c.end);
+        versions.push(v);
+      }
+      // The session is emitted: its groups' states are no longer needed.
+      instanceGroups[c.instance] = new Map();
     }
-    for (const a of this.aggregates) if (isEmitVersion(a.fn)) a.fn.emitVersion.perRow = versions;
-    const keyCols = keyIndex ? keyIndex.keyColumns() : [];
-    const take = Uint32Array.from(closed, (c) => instanceKey[c.instance]!);
-    const starts = Float64Array.from(closed, (c) => c.start);
-    const ends = Float64Array.from(closed, (c) => c.end);
+    const n = take.length;
+    if (!n) return undefined;
+    for (const a of this.aggregates) if (isEmitVersion(a.fn)) a.fn.emitVersion.perRow = Float64Array.from(versions);
+    const keyCols = groupIndex ? groupIndex.keyColumns() : [];
+    const takeIds = Uint32Array.from(take);
     let p = 0;
     const columns: Column[] = this.keys.map((_, i) => {
       const wk = windowKey[i];
-      if (wk === 'start') return timeColumn(this.window.timeType, starts);
-      if (wk === 'end') return timeColumn(this.window.timeType, ends);
-      return takeColumn(keyCols[p++]!, take);
+      if (wk === 'start') return timeColumn(this.window.timeType, Float64Array.from(starts));
+      if (wk === 'end') return timeColumn(this.window.timeType, Float64Array.from(ends));
+      return takeColumn(keyCols[p++]!, takeIds);
     });
     for (let j = 0; j < this.aggregates.length; j++) {
       const one = this.aggregates[j]!.fn.createStates();
       one.resize(n);
-      for (let i = 0; i < n; i++) one.mergeFrom(states[j]!, closed[i]!.instance, i);
+      for (let i = 0; i < n; i++) one.mergeFrom(states[j]!, slotList[i]!, i);
       columns.push(one.finalize(n));
     }
     let out = new Block(this.header, columns, n);

@@ -16,6 +16,7 @@ import { columnFromValues } from '../columns/builder.js';
 import { simpleType } from '../types/data-type.js';
 import { DELTA_COLUMN } from './stream-mode.js';
 import { customEmission, hasCustomEmit } from '../udf/custom-emit.js';
+import type { SessionSnapshot } from './session-window.js';
 
 /** A streaming aggregation's state as plain data (materialized-view checkpoints). */
 export interface AggregateCheckpoint {
@@ -34,6 +35,23 @@ export interface AggregateCheckpoint {
    * first emission after a restore retracts what was emitted before it.
    */
   readonly emitted?: { readonly block: Block; readonly present: Uint8Array };
+  /** Session windows: the open sessions and the keys seen. */
+  readonly sessions?: SessionSnapshot;
+}
+
+/** What checkpoints (SUBSCRIBE, materialized views) need of a streaming aggregation: this node or SessionAggregateNode. */
+export interface CheckpointedAggregate {
+  readonly keys: readonly CompiledExpr[];
+  /** Called right after each input block has been added to the state. */
+  onInput?: () => void;
+  /** The state to start from. */
+  restoreFrom?: AggregateCheckpoint;
+  /** True while an emission is on its way to the consumer. */
+  readonly emitting: boolean;
+  /** The current state (between blocks, when not emitting). */
+  snapshotState(): AggregateCheckpoint;
+  /** Tumble / hop windows: their watermark clock, checkpointed with the state. */
+  readonly windowed?: { readonly clock: WatermarkClock };
 }
 
 export interface SubstreamsSnapshot {
@@ -55,6 +73,14 @@ export interface ChangelogOptions {
 
 /** How soon a global aggregation restored from a checkpoint emits first (ms). */
 const RESTORED_FIRST_EMIT_MS = 500;
+
+/**
+ * Proton's stream sources wake every record_consume_timeout_ms (100 ms) when idle, and a periodic emission fires
+ * on the first block or wake-up at or after its deadline, that block included. A global aggregation keeps that
+ * grace: a block arriving within 100 ms after the deadline joins the emission, as in Proton, instead of starting
+ * the next period.
+ */
+const IDLE_WAKE_MS = 100;
 
 /** When a streaming aggregation emits (Proton's EMIT clause, resolved by the planner). */
 export interface EmitPolicy {
@@ -93,7 +119,7 @@ export interface WindowedOptions {
  * and emits a window's groups once, when the watermark passes its end, then frees that state: memory is
  * bounded by the windows the watermark has not yet passed.
  */
-export class StreamingAggregateNode implements PlanNode {
+export class StreamingAggregateNode implements PlanNode, CheckpointedAggregate {
   readonly children: PlanNode[];
   readonly header: Header;
   /** Emissions so far (emit_version()). */
@@ -382,7 +408,7 @@ export class StreamingAggregateNode implements PlanNode {
     let backfills = ctx.progress.backfillsDone ?? 0;
     try {
       for (;;) {
-        const got = await pump.next(due - Date.now());
+        const got = await pump.next(due + IDLE_WAKE_MS - Date.now());
         checkCancelled(ctx);
         // A source finished its backfill: show the result over history now, not a period later.
         const backfilled = got !== TICK && got !== undefined && (ctx.progress.backfillsDone ?? 0) > backfills;

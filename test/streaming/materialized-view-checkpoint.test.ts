@@ -68,7 +68,7 @@ describe('materialized view checkpoint file', () => {
     expect(back.aggregate!.substreams!.versions).toEqual([2, 0]);
   });
 
-  it('round-trips a join view: one position per stream, the join state, conversions and the aggregation (version 3)', () => {
+  it('round-trips a join view: one position per stream, the join state, conversions and the aggregation', () => {
     const int = parseDataType('Int32');
     const str = parseDataType('String');
     const side = (vals: number[], names: string[]) =>
@@ -92,7 +92,7 @@ describe('materialized view checkpoint file', () => {
       },
     };
     const bytes = encodeCheckpoint(cp, []);
-    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(3);
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(4);
     const back = decodeCheckpoint(bytes, 'f');
     expect(back.sources).toEqual(cp.sources);
     expect([...back.aggregate!.global!.states[0]![0]!]).toEqual([3]);
@@ -114,10 +114,10 @@ describe('materialized view checkpoint file', () => {
     expect(decodeCheckpoint(encodeCheckpoint(checkpoint(), keyTypes), 'f').join).toBeUndefined();
   });
 
-  it('still reads files of versions 1 and 2', () => {
+  it('still reads files of versions 1 to 3', () => {
     // Without aggregation states (whose table layout changed in 2) the body is the same: only the version differs.
     const cp: MaterializedViewCheckpoint = { sources: [{ table: 'default.ev', sn: 5 }], timeMs: 7, converts: [new Block([{ name: 'k', type: keyTypes[0]! }], [columnFromValues(keyTypes[0]!, ['x'])], 1)] };
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       const bytes = encodeCheckpoint(cp, []);
       new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, version, true);
       const back = decodeCheckpoint(bytes, 'f');
@@ -126,8 +126,44 @@ describe('materialized view checkpoint file', () => {
       expect(back.join).toBeUndefined();
     }
     const future = encodeCheckpoint(cp, []);
-    new DataView(future.buffer, future.byteOffset).setUint32(4, 4, true);
-    expect(() => decodeCheckpoint(future, 'f')).toThrow(/unknown version 4/);
+    new DataView(future.buffer, future.byteOffset).setUint32(4, 5, true);
+    expect(() => decodeCheckpoint(future, 'f')).toThrow(/unknown version 5/);
+  });
+
+  it('round-trips session windows and dedup() keys (version 4)', () => {
+    const str = parseDataType('String');
+    const keys = (...v: string[]) => new Block([{ name: 'k0', type: str }], [columnFromValues(str, v)], v.length);
+    const f64 = (...v: number[]) => Float64Array.from(v);
+    const cp: MaterializedViewCheckpoint = {
+      sources: [{ table: 'default.s', sn: 3 }],
+      timeMs: 1,
+      aggregate: {
+        emitVersion: 0,
+        sessions: {
+          substreams: keys('a', 'b'),
+          substreamCount: 2,
+          groups: keys('x', 'y', 'z'),
+          open: Uint8Array.of(1, 0),
+          winStart: f64(1000, 0),
+          winEnd: f64(2001, 0),
+          timeoutAt: f64(4000, -Infinity),
+          maxAt: f64(11000, Infinity),
+          emitted: f64(0, 2),
+          sessionGroups: [Uint32Array.of(2, 0)],
+          states: [[Uint8Array.of(5), Uint8Array.of(6, 7)]],
+        },
+      },
+      dedups: [{ keys: [null, 1.5, 2n ** 60n, 'k\u00ff', 's3:a\u20acb'], times: [1, 2, 3, 4, 5] }],
+    };
+    const back = decodeCheckpoint(encodeCheckpoint(cp, []), 'f');
+    const ses = back.aggregate!.sessions!;
+    expect(ses.substreams!.toRows()).toEqual([['a'], ['b']]);
+    expect(ses.groups!.toRows()).toEqual([['x'], ['y'], ['z']]);
+    expect([...ses.open]).toEqual([1, 0]);
+    expect([...ses.winStart, ...ses.winEnd, ...ses.timeoutAt, ...ses.maxAt, ...ses.emitted]).toEqual([1000, 0, 2001, 0, 4000, -Infinity, 11000, Infinity, 0, 2]);
+    expect(ses.sessionGroups.map((g) => [...g])).toEqual([[2, 0]]);
+    expect(ses.states.map((per) => per.map((b) => [...b]))).toEqual([[[5], [6, 7]]]);
+    expect(back.dedups).toEqual(cp.dedups);
   });
 
   it('refuses a damaged file with CORRUPTED_DATA', () => {

@@ -120,6 +120,8 @@ describe('materialized views', () => {
       // A windowed aggregation (state: open windows and the watermark) and a plain filter into a target.
       await s.query('CREATE STREAM te (t DateTime, k String)');
       await s.query('CREATE MATERIALIZED VIEW win AS SELECT window_start AS w, k, count() AS c FROM tumble(te, t, 10s) GROUP BY window_start, k');
+      // Session windows (state: the open session with its groups): one session at a time over every k.
+      await s.query('CREATE MATERIALIZED VIEW ses AS SELECT window_start AS ws, window_end AS we, k, count() AS c FROM session(te, t, 5s) GROUP BY window_start, window_end, k');
       await s.query('CREATE STREAM copied (k String)');
       await s.query("CREATE MATERIALIZED VIEW cp INTO copied AS SELECT k FROM te WHERE k != 'skip'");
       await s.query("INSERT INTO te (t, k) VALUES ('2024-01-01 00:00:01', 'x'), ('2024-01-01 00:00:02', 'x'), ('2024-01-01 00:00:03', 'skip')");
@@ -136,18 +138,27 @@ describe('materialized views', () => {
       // The first window is still open: one more event for it, then one that closes it.
       await s.query("INSERT INTO te (t, k) VALUES ('2024-01-01 00:00:04', 'x'), ('2024-01-01 00:00:15', 'y')");
       await until(s, "SELECT toString(w), k, c FROM table(win)", [['2024-01-01 00:00:00', 'skip', '1'], ['2024-01-01 00:00:00', 'x', '3']], 'the first window');
+      // 00:15 is more than 5 s after 00:04: the session open across the restart closes at 00:09.
+      const firstSession = [['2024-01-01 00:00:01', '2024-01-01 00:00:09', 'skip', '1'], ['2024-01-01 00:00:01', '2024-01-01 00:00:09', 'x', '3']];
+      await until(s, 'SELECT toString(ws), toString(we), k, c FROM table(ses)', firstSession, 'the first session');
     } finally {
       await s.stop();
     }
     s = await startTestServer({ dataDir });
     try {
-      await until(s, "SELECT status FROM system.materialized_views ORDER BY name", [['running'], ['running'], ['running']], 'the views to resume');
+      await until(s, "SELECT status FROM system.materialized_views ORDER BY name", [['running'], ['running'], ['running'], ['running']], 'the views to resume');
       await s.query("INSERT INTO te (t, k) VALUES ('2024-01-01 00:00:16', 'y'), ('2024-01-01 00:00:31', 'z')");
       await until(
         s,
         "SELECT toString(w), k, c FROM table(win)",
         [['2024-01-01 00:00:00', 'skip', '1'], ['2024-01-01 00:00:00', 'x', '3'], ['2024-01-01 00:00:10', 'y', '2']],
         'each window emitted once, with every event',
+      );
+      await until(
+        s,
+        'SELECT toString(ws), toString(we), k, c FROM table(ses)',
+        [['2024-01-01 00:00:01', '2024-01-01 00:00:09', 'skip', '1'], ['2024-01-01 00:00:01', '2024-01-01 00:00:09', 'x', '3'], ['2024-01-01 00:00:15', '2024-01-01 00:00:21', 'y', '2']],
+        'each session emitted once, with every event',
       );
       // A clean shutdown checkpoints where the view got to: nothing copied twice.
       await until(s, "SELECT k, count() FROM table(copied) GROUP BY k", [['x', '3'], ['y', '2'], ['z', '1']], 'copied rows after restarts');

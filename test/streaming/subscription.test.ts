@@ -95,6 +95,11 @@ async function subscribed(id: string, e: Engine = engine): Promise<void> {
   await until(() => (subscriptionsOf(e).status(id)?.checkpoints ?? 0) >= 1, `the first checkpoint of ${id}`, 10_000);
 }
 
+/** Waits until the subscription has saved `n` checkpoints (one after the rows inserted since the first). */
+async function checkpointed(id: string, n: number, e: Engine = engine): Promise<void> {
+  await until(() => (subscriptionsOf(e).status(id)?.checkpoints ?? 0) >= n, `checkpoint ${n} of ${id}`, 10_000);
+}
+
 async function expectError(p: Promise<unknown>, name: string): Promise<DbError> {
   const err = await p.then(
     () => undefined,
@@ -221,6 +226,83 @@ describe('SUBSCRIBE / RECOVER / UNSUBSCRIBE', () => {
       ['b', '2024-01-01 00:00:00.000', '3', '0'],
     ]);
     await exec("UNSUBSCRIBE TO 'sub-1'");
+  });
+
+  it('session windows: an open session keeps its groups across RECOVER; without PARTITION BY one session spans every key', async () => {
+    // Proton's session_window_aggr (query_state3): dev1 and dev2 share the session that dev2's event at 3 s closes.
+    await exec('CREATE STREAM ss (id string, v float64, ts datetime64(3))');
+    const at = (s: number): string => `'2024-01-01 00:00:${String(s).padStart(2, '0')}'`;
+    const ins = (events: [string, number, number][]) => exec(`INSERT INTO ss (id, v, ts) VALUES ${events.map(([k, v, s]) => `('${k}', ${v}, ${at(s)})`).join(', ')}`);
+    const sql = 'SUBSCRIBE TO SELECT id, max(v), window_start, window_end FROM session(ss, ts, 2s) GROUP BY id, window_start, window_end SETTINGS checkpoint_interval=1';
+    const q = await start(sql, 'ses-1');
+    await subscribed('ses-1');
+    await ins([['dev1', 57, 0]]);
+    await ins([['dev2', 58, 0]]);
+    await ins([['dev1', 60, 1]]);
+    await checkpointed('ses-1', 2); // the state holding the open session is what RECOVER restores
+    await q.stop();
+    expect(q.rows).toEqual([]);
+
+    await ins([['dev2', 66, 3]]); // idle since 1 s + 2 s: the session closes at 3 s; dev2's row opens the next
+    const r = await start("RECOVER FROM 'ses-1'", 'ses-1-r');
+    await r.waitFor((rows) => rows.length >= 2);
+    await ins([['dev2', 58, 15]]); // past the next session's maximum length (5 × 2 s): it ends at 3 + 10 s
+    await r.waitFor((rows) => rows.length >= 3);
+    await r.stop();
+    expect(r.rows).toEqual([
+      ['dev1', '60', '2024-01-01 00:00:00.000', '2024-01-01 00:00:03.000'],
+      ['dev2', '58', '2024-01-01 00:00:00.000', '2024-01-01 00:00:03.000'],
+      ['dev2', '66', '2024-01-01 00:00:03.000', '2024-01-01 00:00:13.000'],
+    ]);
+    await exec("UNSUBSCRIBE TO 'ses-1'");
+  });
+
+  it('session windows per substream: each partition keeps its own open session and emit_version', async () => {
+    await exec('CREATE STREAM sps (id string, ts datetime64(3))');
+    const at = (s: number): string => `'2024-01-01 00:00:${String(s).padStart(2, '0')}'`;
+    const ins = (events: [string, number][]) => exec(`INSERT INTO sps (id, ts) VALUES ${events.map(([k, s]) => `('${k}', ${at(s)})`).join(', ')}`);
+    const sql =
+      'SUBSCRIBE TO SELECT id, count(), window_start, window_end, emit_version() FROM session(sps, ts, 2s) PARTITION BY id GROUP BY id, window_start, window_end SETTINGS checkpoint_interval=1';
+    const q = await start(sql, 'ses-2');
+    await subscribed('ses-2');
+    await ins([['a', 0], ['b', 0], ['a', 1]]);
+    await checkpointed('ses-2', 2);
+    await q.stop();
+    expect(q.rows).toEqual([]);
+
+    await ins([['a', 5], ['b', 5]]); // each closes its own partition's session, at its idle deadline
+    const r = await start("RECOVER FROM 'ses-2'", 'ses-2-r');
+    await r.waitFor((rows) => rows.length >= 2);
+    await ins([['a', 9]]);
+    await r.waitFor((rows) => rows.length >= 3);
+    await r.stop();
+    expect(r.rows).toEqual([
+      ['a', '2', '2024-01-01 00:00:00.000', '2024-01-01 00:00:03.000', '0'],
+      ['b', '1', '2024-01-01 00:00:00.000', '2024-01-01 00:00:02.000', '0'],
+      ['a', '1', '2024-01-01 00:00:05.000', '2024-01-01 00:00:07.000', '1'],
+    ]);
+    await exec("UNSUBSCRIBE TO 'ses-2'");
+  });
+
+  it('dedup(): the keys seen before the checkpoint stay seen after RECOVER', async () => {
+    // Proton's recover_func_dedup (query_state1)
+    await exec('CREATE STREAM sd (i int32, s string)');
+    const q = await start('SUBSCRIBE TO SELECT i, s FROM dedup(sd, s) SETTINGS checkpoint_interval=1', 'dd-1');
+    await subscribed('dd-1');
+    await exec("INSERT INTO sd (i, s) VALUES (1, 's1'), (2, 's2'), (3, 's3')");
+    await q.waitFor((r) => r.length >= 3);
+    await checkpointed('dd-1', 2);
+    await q.stop();
+
+    await exec("INSERT INTO sd (i, s) VALUES (4, 's1'), (5, 's4')");
+    const r = await start("RECOVER FROM 'dd-1'", 'dd-1-r');
+    await r.waitFor((rows) => rows.length >= 1);
+    await exec("INSERT INTO sd (i, s) VALUES (6, 's2'), (7, 's5')");
+    await r.waitFor((rows) => rows.length >= 2);
+    await r.stop();
+    expect(q.rows).toEqual([['1', 's1'], ['2', 's2'], ['3', 's3']]);
+    expect(r.rows).toEqual([['5', 's4'], ['7', 's5']]);
+    await exec("UNSUBSCRIBE TO 'dd-1'");
   });
 
   it('UNSUBSCRIBE deletes the checkpoint (a running query is cancelled); unknown ids as Proton', async () => {
