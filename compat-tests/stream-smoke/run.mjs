@@ -192,6 +192,8 @@ class Job {
         const watchdogMs = (caseTimeoutS + 20) * 1000;
         let closed = false;
         let hung = false;
+        // Out of time after a case: the worker is stopped and what it prints afterwards (the next case's start) ignored.
+        let stopping = false;
         const onHang = () => { if (!closed) { child.kill('SIGKILL'); hung = true; } };
         let timer = setTimeout(onHang, watchdogMs * 2);
         timer.unref();
@@ -200,9 +202,7 @@ class Job {
           let msg;
           try { msg = JSON.parse(line); } catch { return; }
           clearTimeout(timer);
-          if (closed) return;
-          timer = setTimeout(onHang, outOfTime() && msg.event === 'case' ? 1 : watchdogMs);
-          timer.unref();
+          if (closed || stopping) return;
           if (msg.event === 'start') current = msg.index ?? null;
           if (msg.event === 'case' && msg.index !== undefined) {
             const c = byIndex.get(msg.index);
@@ -211,7 +211,14 @@ class Job {
               report(c, { status: /** @type {CaseResult['status']} */ (msg.status), reason: msg.reason ?? undefined, seconds: msg.seconds });
             }
             current = null;
+            if (outOfTime()) {
+              stopping = true;
+              child.kill('SIGKILL');
+              return;
+            }
           }
+          timer = setTimeout(onHang, watchdogMs);
+          timer.unref();
         });
         child.on('close', (code, signal) => {
           closed = true;

@@ -48,10 +48,9 @@ export interface MaterializedViewPlan {
 }
 
 /**
- * The shapes whose state a checkpoint can capture exactly: at most one streaming source and at most one
- * streaming aggregation (global, tumble/hop or session windows), dedup() anywhere, no other stateful streaming
- * operator; or one streaming
- * join holding every stream (one per side), with at most a global aggregation above it.
+ * The shapes whose state a checkpoint can capture exactly: at most one streaming source, at most one streaming
+ * aggregation (global, tumble/hop or session windows) and any dedup(), no other stateful streaming operator; or
+ * one streaming join holding every stream (one per side), with at most a global aggregation above it.
  */
 export function checkMaterializedViewPlan(node: PlanNode): MaterializedViewPlan {
   const scans = collectNodes(node, StreamingScan);
