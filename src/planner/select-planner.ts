@@ -427,11 +427,7 @@ export class QueryPlanner {
     const argEnv = { ...cenv, aggregateContext: 'inside another aggregate function' };
     let args = call.args.filter((a) => a.kind !== 'asterisk').map((a) => compileExpression(argEnv, sc, a));
     let params: Value[] = call.params ? constantArgs(this.env, call.params) : [];
-    // Proton writes the level as a second argument: quantile(x, 0.9) is ClickHouse's quantile(0.9)(x).
-    if (!call.params && args.length === 2 && args[1]!.constant && /^quantile(?!s)/i.test(desc.name.replace(/_/g, ''))) {
-      params = [args[1]!.constant.value];
-      args = [args[0]!];
-    }
+    // Proton writes parameters as trailing constant arguments: quantile(x, 0.9) is ClickHouse's quantile(0.9)(x).
     const from = desc.constantArgsFrom;
     if (!call.params && from !== undefined && args.length > from && args.slice(from).every((a) => a.constant)) {
       params = args.slice(from).map((a) => a.constant!.value);

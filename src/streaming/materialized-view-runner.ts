@@ -7,7 +7,7 @@ import { StreamingScan } from './stream-scan.js';
 import { ChangelogConvertNode } from './changelog/changelog-convert.js';
 import { StreamingAggregateNode, type CheckpointedAggregate } from './streaming-aggregate.js';
 import { SessionAggregateNode } from './session-window.js';
-import { DedupNode, type DedupSnapshot } from './dedup.js';
+import { DedupNode } from './dedup.js';
 import { StreamingJoinNode } from './join/streaming-join.js';
 import { collectNodes, convertStates, joinPlanOf, JoinPositions, type JoinPlan } from './join/join-plan.js';
 import { CheckpointStore, encodeCheckpoint, type MaterializedViewCheckpoint } from './materialized-view-checkpoint.js';
@@ -282,15 +282,7 @@ export class MaterializedViewRunner {
         timeMs: Date.now(),
       };
     }
-    if (!rs.valid || rs.writing || rs.aggregate?.emitting || rs.consistentSn < -1 || !rs.scan) return undefined;
-    return {
-      sources: [{ table: rs.scan.tableName, sn: rs.consistentSn }],
-      clock: rs.clock,
-      aggregate: rs.aggregate?.snapshotState(),
-      converts: rs.convertStates(),
-      dedups: rs.dedupStates(),
-      timeMs: Date.now(),
-    };
+    return rs.checkpoint();
   }
 
   /** Takes a checkpoint if the state moved since the last one and is at a consistent point, and persists it. */
@@ -399,9 +391,20 @@ export class RunState {
     this.positions = join ? new JoinPositions(join) : undefined;
   }
 
-  /** The keys each dedup() holds, for a checkpoint. */
-  dedupStates(): DedupSnapshot[] | undefined {
-    return this.dedups.length ? this.dedups.map((d) => d.snapshotState()) : undefined;
+  /**
+   * A checkpoint of a query over one stream (views and SUBSCRIBE), or undefined when the state is not at a
+   * consistent point: the state read so far, a write or an emission in flight, no position yet.
+   */
+  checkpoint(): MaterializedViewCheckpoint | undefined {
+    if (!this.valid || this.writing || this.aggregate?.emitting || this.consistentSn < -1 || !this.scan) return undefined;
+    return {
+      sources: [{ table: this.scan.tableName, sn: this.consistentSn }],
+      clock: this.clock,
+      aggregate: this.aggregate?.snapshotState(),
+      converts: this.convertStates(),
+      dedups: this.dedups.length ? this.dedups.map((d) => d.snapshotState()) : undefined,
+      timeMs: Date.now(),
+    };
   }
 
   /** Changelog conversions' state (each key's latest row), for a checkpoint. */

@@ -54,11 +54,12 @@ export function planStreamingAggregate(
     timeoutMs: ms(emit.timeout, 'EMIT TIMEOUT'),
   };
   const window = findWindow(input);
+  // The substreams' keys (PARTITION BY): sessions, watermarks and emissions are per substream.
+  const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
   const byWindow = keys.some((k) => k.name === 'window_start' || k.name === 'window_end');
   if (changelog.emit && window) throw new DbError('NOT_IMPLEMENTED', 'EMIT CHANGELOG is supported for global aggregation only, not over windows');
   if (window instanceof SessionWindowNode) {
     if (!byWindow) throw new DbError('NOT_IMPLEMENTED', 'A session window query must GROUP BY window_start, window_end');
-    const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
     return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs, partitionNames);
   }
   if (window && byWindow) {
@@ -67,7 +68,6 @@ export function planStreamingAggregate(
     const delay = ms(emit.delay, 'EMIT AFTER WATERMARK WITH DELAY');
     if (delay !== undefined) window.clock.delay = toTimeUnits(window.timeType, delay);
     // PARTITION BY: a watermark per substream, kept by the aggregation (the window operator drops nothing).
-    const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
     const partitionKeys = keys.filter((k) => partitionNames.has(k.name));
     if (partitionKeys.length && window instanceof TimeWindowNode && isUnbounded(input)) {
       window.clock.dropsLate = false;
@@ -88,7 +88,6 @@ export function planStreamingAggregate(
     window.clock.dropsLate = false;
   }
   // Substreams (PARTITION BY) of a global aggregation: each emission holds the substreams changed since the last.
-  const partitionNames = new Set((q.partitionBy ?? []).map((e) => exprName(e)));
   const substreamKeys = keys.flatMap((k, i) => (partitionNames.has(k.name) ? [i] : []));
   const onUpdate = policy.onUpdate || substreamKeys.length > 0;
   const periodicMs = policy.periodicMs ?? (policy.onUpdate ? undefined : GLOBAL_EMIT_MS);

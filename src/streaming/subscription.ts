@@ -188,17 +188,6 @@ export class Subscriptions {
     let busy = false;
     let firstSaved = !!checkpoint;
 
-    const snapshot = (): MaterializedViewCheckpoint | undefined => {
-      if (!rs.valid || rs.writing || aggregate?.emitting || rs.consistentSn < -1) return undefined;
-      return {
-        sources: [{ table: scan.tableName, sn: rs.consistentSn }],
-        clock: rs.clock,
-        aggregate: aggregate?.snapshotState(),
-        converts: rs.convertStates(),
-        dedups: rs.dedupStates(),
-        timeMs: Date.now(),
-      };
-    };
     const persist = (cp: MaterializedViewCheckpoint): void => {
       busy = true;
       active.persisting = (async () => {
@@ -219,7 +208,7 @@ export class Subscriptions {
     const checkpointSoon = (): void => {
       if (busy || active.unsubscribed) return;
       if (firstSaved && rs.progress === rs.checkpointedProgress) return;
-      const cp = snapshot();
+      const cp = rs.checkpoint();
       if (!cp) return;
       rs.checkpointedProgress = rs.progress;
       persist(cp);
@@ -257,7 +246,7 @@ export class Subscriptions {
         // to the client (it may not have arrived: the previous checkpoint stands).
         await active.persisting;
         if (!active.unsubscribed && !rs.writing && rs.progress !== rs.checkpointedProgress) {
-          const cp = snapshot();
+          const cp = rs.checkpoint();
           if (cp) {
             persist(cp);
             await active.persisting;

@@ -49,6 +49,8 @@ describe('trailing constant arguments as parameters, in SQL', () => {
     expect(await rows('SELECT top_k(id, 2), top_k(id, 1, false), moving_sum(v), moving_avg(v, 2) FROM table(pa)')).toEqual([
       ["[('dev1',2),('dev2',1)]", "['dev1']", '[57,123,181]', '[28.5,61.5,62]'],
     ]);
+    // quantiles take their level the same way, after the weight for the weighted ones
+    expect(await rows('SELECT quantile(v, 0.5), quantileExactWeighted(v, 1, 0.5), quantile(0.5)(v) FROM table(pa)')).toEqual([['58', '58', '58']]);
   });
 
   it('a streaming global aggregation emits top_k and moving_sum', async () => {

@@ -24,7 +24,7 @@ export interface Combinator {
 }
 
 function describe(base: AggregateFunctionDescriptor, name: string, what: string): Omit<AggregateFunctionDescriptor, 'resolve'> {
-  return { name, category: base.category, description: `${base.name} ${what}`, handlesNulls: true };
+  return { name, category: base.category, description: `${base.name} ${what}`, handlesNulls: true, constantArgsFrom: base.constantArgsFrom };
 }
 
 // ------------------------------------------------------------------ -If

@@ -212,6 +212,8 @@ function quantileFunction(name: string, method: Method, many: boolean, weighted 
     category: CATEGORY,
     description: `${many ? 'Quantiles' : fixedLevel === 0.5 ? 'Median' : 'Quantile'} of the values (${method === 'interpolated' ? 'linear interpolation between neighbours' : 'an element of the sorted values'}${weighted ? ', weighted' : ''})`,
     syntax: many ? `${name}(level1, level2, …)(x${weighted ? ', weight' : ''})` : fixedLevel !== undefined && !name.startsWith('quantile') ? `${name}(x${weighted ? ', weight' : ''})` : `${name}(level)(x${weighted ? ', weight' : ''})`,
+    // Proton's quantile(x, level): the level after the arguments.
+    ...(many || fixedLevel !== undefined ? {} : { constantArgsFrom: weighted ? 2 : 1 }),
     resolve(params, argTypes) {
       if (argTypes.length !== (weighted ? 2 : 1)) throw new DbError('NUMBER_OF_ARGUMENTS_DOESNT_MATCH', `Aggregate function ${name} requires ${weighted ? 2 : 1} argument(s)`);
       const levels = fixedLevel !== undefined && !params.length ? [fixedLevel] : levelsOf(name, params, many);
