@@ -37,7 +37,7 @@ const { values: opts, positionals } = parseArgs({
     // Suite files whose name matches run first (a time-limited run covers them before the rest).
     priority: { type: 'string', multiple: true },
     jobs: { type: 'string', default: '3' },
-    'case-timeout': { type: 'string', default: '30' },
+    'case-timeout': { type: 'string', default: '45' },
     'time-limit': { type: 'string', default: '360' },
     'wait-scale': { type: 'string', default: '1' },
     python: { type: 'string' },
@@ -51,7 +51,7 @@ const { values: opts, positionals } = parseArgs({
 });
 
 const python = opts.python ?? (existsSync(join(here, '.venv', 'bin', 'python')) ? join(here, '.venv', 'bin', 'python') : 'python3');
-const caseTimeoutS = Math.max(1, Number(opts['case-timeout']) || 30);
+const caseTimeoutS = Math.max(1, Number(opts['case-timeout']) || 45);
 const timeLimitMs = Math.max(10, Number(opts['time-limit']) || 360) * 1000;
 const waitScale = Math.max(0, Number(opts['wait-scale'] ?? 1));
 const started = Date.now();

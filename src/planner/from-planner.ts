@@ -160,7 +160,13 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
     // Key-value streams always backfill their current state (Proton's STREAMING_CONCAT), unless seek_to says otherwise.
     if (!seekTo) scan.start = { kind: 'earliest' };
     for (const c of keyColumns) scan.used.add(c);
-    let node: PlanNode = new KeyedStreamScan(scan, mode.primaryKey, mode.versionColumn, DELTA_COLUMN);
+    let node: PlanNode = new KeyedStreamScan(
+      scan,
+      mode.primaryKey,
+      mode.versionColumn,
+      DELTA_COLUMN,
+      mode.mode === 'changelog_kv',
+    );
     if (mode.mode === 'versioned_kv') node = new ChangelogConvertNode(node, mode.primaryKey, mode.versionColumn, false);
     return { node, scope: scopeFor(node, qualifiers, hiddenCols, (n) => scan.used.add(n)) };
   }
@@ -168,9 +174,10 @@ async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<stri
   const hidden = new Set(entry.columns.filter((c) => c.hidden || c.defaultKind === 'MATERIALIZED').map((c) => c.name));
   if (settingBool(env.settings, 'asterisk_include_reserved_columns', false)) hidden.clear();
   if (keyed) {
-    // A key-value stream's history is each key's latest live row (merge on read).
+    // A key-value stream's history is each key's latest live row (merge on read; changelog_kv collapses).
     for (const c of keyColumns) scan.used.add(c);
-    const node = new LatestPerKeyNode(scan, mode.primaryKey, mode.versionColumn, DELTA_COLUMN);
+    const collapse = mode.mode === 'changelog_kv';
+    const node = new LatestPerKeyNode(scan, mode.primaryKey, mode.versionColumn, DELTA_COLUMN, collapse);
     return { node, scope: scopeFor(node, qualifiers, hidden, (n) => scan.used.add(n)) };
   }
   return { node: scan, scope: scopeFor(scan, qualifiers, hidden, (n) => scan.used.add(n)) };

@@ -6,7 +6,7 @@ import { DbError } from '../errors/index.js';
  * Proton's data revision modes (`SETTINGS mode=…`):
  * - `append`: an append-only log (the default);
  * - `changelog`: rows carry `_tp_delta` (+1 insert, −1 retract);
- * - `changelog_kv`: a changelog with a primary key; history keeps each key's latest row, −1 deletes the key;
+ * - `changelog_kv`: a changelog with a primary key; in history a −1 cancels the key's newest +1 row (collapsing);
  * - `versioned_kv`: a primary key and a version column (default `_tp_time`): a new version of a key replaces
  *   the old one. Streaming aggregations see a replacement as −1 old row, +1 new row.
  */

@@ -59,6 +59,23 @@ describe('changelog streams', () => {
     }
   });
 
+  it('changelog_kv: a key’s rows collapse as Proton’s VersionedCollapsing merge does (a −1 cancels the newest +1)', async () => {
+    await exec("CREATE STREAM ckv2 (ii int, jj int, kk string) PRIMARY KEY jj SETTINGS mode='changelog_kv'");
+    // Two +1 rows of key 2 without a −1 between them (not a proper changelog), then one −1: the first row stays.
+    await exec("INSERT INTO ckv2 (ii, jj, kk) VALUES (1, 2, 'a')");
+    await exec("INSERT INTO ckv2 (ii, jj, kk) VALUES (1, 3, 'b')");
+    await exec("INSERT INTO ckv2 (ii, jj, kk) VALUES (4, 2, 'a')");
+    await exec("INSERT INTO ckv2 (ii, jj, kk, _tp_delta) VALUES (1, 2, 'a', -1)");
+    // A −1 of a key that has no row retracts nothing.
+    await exec("INSERT INTO ckv2 (ii, jj, kk, _tp_delta) VALUES (9, 9, 'z', -1)");
+    expect(await rowsOf('SELECT ii, jj, kk FROM table(ckv2) ORDER BY jj')).toEqual([
+      ['1', '2', 'a'],
+      ['1', '3', 'b'],
+    ]);
+    await exec("INSERT INTO ckv2 (ii, jj, kk, _tp_delta) VALUES (1, 2, 'a', -1)");
+    expect(await rowsOf('SELECT ii, jj, kk FROM table(ckv2) ORDER BY jj')).toEqual([['1', '3', 'b']]);
+  });
+
   it('versioned_kv: history returns the latest version per key (largest version column wins)', async () => {
     await exec("CREATE STREAM vkv (k string, v int, ver int) PRIMARY KEY k SETTINGS mode='versioned_kv', version_column='ver'");
     await exec("INSERT INTO vkv (k, v, ver) VALUES ('a', 1, 1), ('b', 2, 1)");

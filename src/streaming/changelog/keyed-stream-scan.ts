@@ -20,6 +20,7 @@ export class KeyedStreamScan implements PlanNode {
     private readonly keys: readonly string[],
     private readonly version: string,
     private readonly delta: string | undefined,
+    private readonly collapse = false,
   ) {
     this.children = [scan];
     this.header = scan.header;
@@ -59,7 +60,8 @@ export class KeyedStreamScan implements PlanNode {
         history.push(r.value);
         pending = it.next();
       }
-      const merged = latestPerKey(this.header, history, keyLayout(this.header, this.keys, this.version, this.delta));
+      const layout = keyLayout(this.header, this.keys, this.version, this.delta, this.collapse);
+      const merged = latestPerKey(this.header, history, layout);
       history.length = 0;
       // An empty history is no change: nothing to hand on (an aggregation would emit an empty state).
       if (merged.rows) yield merged;

@@ -12,11 +12,19 @@ export interface KeyLayout {
   readonly version: number;
   /** −1 when the rows carry no `_tp_delta`. */
   readonly delta: number;
+  /** changelog_kv: a key's rows collapse as Proton's VersionedCollapsing merge does, not latest-wins. */
+  readonly collapse?: boolean;
 }
 
-export function keyLayout(header: Header, keys: readonly string[], version: string, delta: string | undefined): KeyLayout {
+export function keyLayout(
+  header: Header,
+  keys: readonly string[],
+  version: string,
+  delta: string | undefined,
+  collapse = false,
+): KeyLayout {
   const at = (n: string): number => header.findIndex((c) => c.name === n);
-  return { keys: keys.map(at), version: at(version), delta: delta ? at(delta) : -1 };
+  return { keys: keys.map(at), version: at(version), delta: delta ? at(delta) : -1, collapse };
 }
 
 /** Reads row values of one column as comparable JS values (numbers, bigints, strings). */
@@ -49,6 +57,7 @@ export function latestPerKey(header: Header, blocks: Block[], layout: KeyLayout)
   const all = concatBlocks(header, blocks);
   const rows = all.rows;
   if (!rows) return all;
+  if (layout.collapse && layout.delta >= 0) return collapsePerKey(header, all, layout);
   const index = makeGroupIndex(layout.keys.map((k) => header[k]!.type));
   const ids = new Uint32Array(rows);
   index.assign(layout.keys.map((k) => all.columns[k]!), rows, ids);
@@ -74,6 +83,50 @@ export function latestPerKey(header: Header, blocks: Block[], layout: KeyLayout)
   return count === rows ? all : all.filter(mask, count);
 }
 
+/**
+ * A changelog_kv stream's live rows, as Proton's merge of its history (VersionedCollapsing on `_tp_delta`)
+ * leaves them: a key's rows in version order (arrival order on ties) form a stack of same-signed rows, and a
+ * row of the other sign cancels the top one. A proper changelog (−1 of the old row before +1 of the new) leaves
+ * the latest row; two +1 rows without a −1 between them both stay until retracted one by one, newest first.
+ * Rows left with sign −1 retract nothing that is still here and are dropped.
+ */
+function collapsePerKey(header: Header, all: Block, layout: KeyLayout): Block {
+  const rows = all.rows;
+  const index = makeGroupIndex(layout.keys.map((k) => header[k]!.type));
+  const ids = new Uint32Array(rows);
+  index.assign(layout.keys.map((k) => all.columns[k]!), rows, ids);
+  const vcol = all.columns[layout.version];
+  const version = vcol && vcol.kind !== 'nothing' ? valueReader(header[layout.version]!.type, vcol) : undefined;
+  const order = Array.from({ length: rows }, (_, i) => i);
+  order.sort((a, b) => {
+    const g = ids[a]! - ids[b]!;
+    if (g !== 0 || !version) return g || a - b;
+    const va = version(a)!;
+    const vb = version(b)!;
+    return va < vb ? -1 : vb < va ? 1 : a - b;
+  });
+  const delta = deltaAt(all.columns[layout.delta]);
+  const mask = new Uint8Array(rows);
+  const stack: number[] = [];
+  let stackSign = 0;
+  let count = 0;
+  const flush = (): void => {
+    if (stackSign > 0) for (const r of stack) (mask[r] = 1), count++;
+    stack.length = 0;
+  };
+  for (let i = 0; i < rows; i++) {
+    const r = order[i]!;
+    if (i > 0 && ids[r] !== ids[order[i - 1]!]) flush();
+    const sign = delta(r) > 0 ? 1 : -1;
+    if (!stack.length || sign === stackSign) {
+      stackSign = sign;
+      stack.push(r);
+    } else stack.pop();
+  }
+  flush();
+  return count === rows ? all : all.filter(mask, count);
+}
+
 /** The historical read of a changelog_kv / versioned_kv stream: every key's latest live row. */
 export class LatestPerKeyNode implements PlanNode {
   readonly children: PlanNode[];
@@ -84,6 +137,7 @@ export class LatestPerKeyNode implements PlanNode {
     private readonly keys: readonly string[],
     private readonly version: string,
     private readonly delta: string | undefined,
+    private readonly collapse = false,
   ) {
     this.children = [input];
     this.header = input.header;
@@ -99,7 +153,8 @@ export class LatestPerKeyNode implements PlanNode {
       checkCancelled(ctx);
       if (b.rows) blocks.push(b);
     }
-    const out = latestPerKey(this.header, blocks, keyLayout(this.header, this.keys, this.version, this.delta));
+    const layout = keyLayout(this.header, this.keys, this.version, this.delta, this.collapse);
+    const out = latestPerKey(this.header, blocks, layout);
     if (out.rows) yield out;
   }
 }
