@@ -6,6 +6,8 @@ import type { Header } from '../core/block.js';
 import type { TableStorage } from '../storage/table-storage.js';
 import { MemoryStorage, StreamStorage, type TtlSpec } from '../storage/engines/index.js';
 import type { PartitionFn } from '../storage/parts/partitioning.js';
+import type { KeyCompaction } from '../storage/parts/key-compaction.js';
+import { DELTA_COLUMN, isKeyed, streamModeOf } from '../streaming/stream-mode.js';
 import { Scope } from '../analyzer/scope.js';
 import { compileExpression, type CompileEnv } from '../analyzer/expression-compiler.js';
 import { materialize } from '../columns/ops.js';
@@ -73,6 +75,14 @@ function ttlSpec(engine: Engine, header: Header, exprs: readonly string[]): TtlS
   };
 }
 
+/** versioned_kv / changelog_kv streams compact their parts per primary key. */
+function keyCompaction(entry: TableEntry): KeyCompaction | undefined {
+  const mode = streamModeOf(entry);
+  if (!isKeyed(mode.mode)) return undefined;
+  const key = mode.primaryKey.map((k) => k.replace(/^`(.*)`$/, '$1'));
+  return { key, version: mode.versionColumn, delta: DELTA_COLUMN, collapse: mode.mode === 'changelog_kv' };
+}
+
 /** Plain column names among ORDER BY items (storage sorts by physical columns; expressions stop the key). */
 function sortKey(entry: TableEntry, header: Header): string[] {
   const names = new Set(header.map((c) => c.name));
@@ -109,6 +119,7 @@ export async function createTableStorage(entry: TableEntry, dataDir: string, eng
       timeColumn: hasTime ? '_tp_time' : undefined,
       partitionOf: entry.partitionBy ? partitionFn(engine, header, entry.partitionBy) : isStream && hasTime ? partitionFn(engine, header, 'toYYYYMMDD(_tp_time)') : undefined,
       replacing,
+      keyed: keyCompaction(entry),
       ttl,
       log: {
         retentionMs: Number.isFinite(retention) ? retention : undefined,

@@ -76,6 +76,37 @@ describe('changelog streams', () => {
     expect(await rowsOf('SELECT ii, jj, kk FROM table(ckv2) ORDER BY jj')).toEqual([['1', '3', 'b']]);
   });
 
+  it('key-value parts keep one state per key: commits and merges compact, reads stay the same', async () => {
+    const partRows = async (t: string): Promise<number> =>
+      Number((await rowsOf(`SELECT sum(rows) FROM system.parts WHERE table = '${t}' AND active`))[0]![0]);
+    await exec("CREATE STREAM vkc (k int, v int, ver int) PRIMARY KEY k SETTINGS mode='versioned_kv', version_column='ver'");
+    // One partition (a fixed _tp_time). The first insert updates each key three times (one committed part), the next two are parts of their own.
+    await exec(`INSERT INTO vkc (k, v, ver, _tp_time) SELECT number % 1000, number, intDiv(number, 1000), toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(3000)`);
+    await exec(`INSERT INTO vkc (k, v, ver, _tp_time) SELECT number, number + 5000, 5, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(500)`);
+    await exec(`INSERT INTO vkc (k, v, ver, _tp_time) SELECT number, 0, 1, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(200)`); // older versions: lose
+    await exec("INSERT INTO vkc (k, v, ver, _tp_delta, _tp_time) VALUES (7, 0, 9, -1, '2024-01-01 00:00:00')");
+    const want = [['999', '3994493', '1']];
+    const summary = 'SELECT count(), sum(v), countIf(k = 7 OR k = 8) FROM table(vkc)';
+    const before = await rowsOf(summary);
+    await exec('OPTIMIZE TABLE vkc FINAL');
+    // 1000 keys, the deleted key's −1 kept (other partitions could still hold an older row of it).
+    expect(await partRows('vkc')).toBe(1000);
+    expect(await rowsOf(summary)).toEqual(before);
+    expect(before).toEqual(want);
+
+    await exec("CREATE STREAM ckc (k int, v int) PRIMARY KEY k SETTINGS mode='changelog_kv'");
+    await exec(`INSERT INTO ckc (k, v, _tp_time) SELECT number, number, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(1000)`);
+    await exec(`INSERT INTO ckc (k, v, _tp_delta, _tp_time) SELECT number, number, -1, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(400)`);
+    await exec(`INSERT INTO ckc (k, v, _tp_time) SELECT number, number + 1, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') FROM numbers(100)`);
+    await exec("INSERT INTO ckc (k, v, _tp_time) VALUES (999, 1, '2024-01-01 00:00:00')"); // a second +1 of key 999, no −1 between
+    const cl = 'SELECT count(), sum(v) FROM table(ckc)';
+    const clBefore = await rowsOf(cl);
+    await exec('OPTIMIZE TABLE ckc FINAL');
+    expect(await partRows('ckc')).toBe(701);
+    expect(await rowsOf(cl)).toEqual(clBefore);
+    expect(clBefore).toEqual([['701', String((400 + 999) * 300 + 5050 + 1)]]);
+  });
+
   it('versioned_kv: history returns the latest version per key (largest version column wins)', async () => {
     await exec("CREATE STREAM vkv (k string, v int, ver int) PRIMARY KEY k SETTINGS mode='versioned_kv', version_column='ver'");
     await exec("INSERT INTO vkv (k, v, ver) VALUES ('a', 1, 1), ('b', 2, 1)");

@@ -2,6 +2,7 @@ import type { Block, Header } from '../../core/block.js';
 import type { Durability, WalLogger } from '../log/log-record.js';
 import type { PartCodec } from '../parts/part-compression.js';
 import type { PartitionFn } from '../parts/partitioning.js';
+import type { KeyCompaction } from '../parts/key-compaction.js';
 
 /**
  * TTL: the engine compiles the table's TTL expression into `expired`, which marks (1) the rows past their TTL.
@@ -26,6 +27,8 @@ export interface StreamStorageOptions {
   readonly partitionOf?: PartitionFn;
   /** ReplacingMergeTree: merges and FINAL keep one row per sorting key. */
   readonly replacing?: { readonly versionColumn?: string };
+  /** Key-value streams (versioned_kv, changelog_kv): parts keep one state per key when the sort key is the key. */
+  readonly keyed?: KeyCompaction;
   readonly ttl?: TtlSpec;
   /** `fsync` (default): insert resolves after the log record is fdatasynced. */
   readonly durability?: Durability;

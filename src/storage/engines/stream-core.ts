@@ -94,7 +94,11 @@ export class StreamCore {
     const sortKey = this.opts.sortKey ?? (names.has(this.timeColumn) ? [this.timeColumn] : []);
     for (const k of sortKey) if (!names.has(k)) throw new DbError('NO_SUCH_COLUMN_IN_TABLE', `Sorting key column ${k} is not in the table`);
     const indexColumns = [...sortKey, ...(names.has(this.timeColumn) ? [this.timeColumn] : [])];
+    const keyed = this.opts.keyed;
+    // A key's rows are adjacent in a part only when the part is sorted by exactly that key.
+    const compact = keyed && sameNames(keyed.key, sortKey) && names.has(keyed.version) && names.has(keyed.delta) ? keyed : undefined;
     return {
+      compact,
       partsDir: this.partsDir,
       header,
       sortKey,
@@ -193,4 +197,8 @@ export class StreamCore {
   async saveCheckpoint(): Promise<void> {
     await writeCheckpoint(this.checkpointFile, { committedSn: this.committedSn, minVisibleSn: this.minVisibleSn });
   }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
 }

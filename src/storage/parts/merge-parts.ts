@@ -3,6 +3,7 @@ import type { PartMeta } from './part-meta.js';
 import type { PartReader } from './part-reader.js';
 import { replacingDedup, sortBlock } from './sort-block.js';
 import { type PartLayout, writePart } from './write-parts.js';
+import { compactPerKey } from './key-compaction.js';
 
 export interface MergeOptions {
   readonly layout: PartLayout;
@@ -31,7 +32,8 @@ export interface MergeResult {
 /**
  * Merges parts of one partition (ordered by minSn, contiguous in sequence numbers) into one part covering
  * their whole range: rows are re-sorted by the key (stable, so insertion order breaks ties), deduplicated for
- * ReplacingMergeTree, and filtered by `drop`. Also used for single-part mutations (DELETE, TTL, ALTER).
+ * ReplacingMergeTree, compacted per key for key-value streams, and filtered by `drop`. Also used for
+ * single-part mutations (DELETE, TTL, ALTER).
  * Sources are read fully into memory.
  */
 export async function mergeParts(sources: readonly PartReader[], opts: MergeOptions): Promise<MergeResult> {
@@ -46,8 +48,10 @@ export async function mergeParts(sources: readonly PartReader[], opts: MergeOpti
   }
   let block = concatBlocks(layout.header, blocks).materialized();
   if (opts.transform) block = opts.transform(block).materialized();
-  const sortKey = (opts.writeLayout ?? layout).sortKey;
+  const target = opts.writeLayout ?? layout;
+  const sortKey = target.sortKey;
   if (sources.length > 1 || opts.transform) block = sortBlock(block, sortKey);
+  if (target.compact) block = compactPerKey(block, target.compact);
   if (opts.replacing) block = replacingDedup(block, sortKey, opts.replacing.versionColumn);
   if (opts.drop && block.rows > 0) {
     const mask = opts.drop(block);

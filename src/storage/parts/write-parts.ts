@@ -7,6 +7,7 @@ import { partitionIdOf } from './part-name.js';
 import { PartWriter } from './part-writer.js';
 import { type PartitionFn, splitByPartition } from './partitioning.js';
 import { sortBlock } from './sort-block.js';
+import { compactPerKey, type KeyCompaction } from './key-compaction.js';
 
 /** How a stream lays out its parts: where, which columns, ORDER BY, PARTITION BY, granularity, codec. */
 export interface PartLayout {
@@ -20,6 +21,14 @@ export interface PartLayout {
   readonly granuleRows?: number;
   readonly blockRows?: number;
   readonly codec?: PartCodec;
+  /** Key-value streams: a part keeps one state per key (the sort key is the primary key). */
+  readonly compact?: KeyCompaction;
+}
+
+/** A block sorted by the layout's key, with a key-value stream's superseded rows dropped. */
+export function sortedForPart(block: Block, layout: PartLayout): Block {
+  const sorted = sortBlock(block, layout.sortKey);
+  return layout.compact ? compactPerKey(sorted, layout.compact) : sorted;
 }
 
 export interface PartRange {
@@ -53,14 +62,14 @@ export async function writePart(block: Block, layout: PartLayout, range: PartRan
 }
 
 /**
- * Splits a batch by partition, sorts each by the key, and writes one part per partition, all covering the
- * same sequence-number range. On failure, parts already renamed into place are removed again.
+ * Splits a batch by partition, sorts each by the key (compacting key-value streams), and writes one part per
+ * partition, all covering the same sequence-number range. On failure, parts already renamed into place are removed again.
  */
 export async function writeSortedParts(block: Block, layout: PartLayout, range: PartRange): Promise<PartMeta[]> {
   const done: PartMeta[] = [];
   try {
     for (const { value, block: slice } of splitByPartition(block, layout.partitionOf)) {
-      done.push(await writePart(sortBlock(slice, layout.sortKey), layout, range, value));
+      done.push(await writePart(sortedForPart(slice, layout), layout, range, value));
     }
   } catch (e) {
     for (const m of done) await removeDirAtomic(path.join(layout.partsDir, m.name)).catch(() => undefined);

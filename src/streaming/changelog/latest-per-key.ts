@@ -5,6 +5,7 @@ import { makeGroupIndex } from '../../exec/operators/aggregate.js';
 import type { PlanNode } from '../../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../../exec/query-context.js';
 import { simpleType, type DataType } from '../../types/data-type.js';
+import { collapseSurvivors } from '../../storage/parts/key-compaction.js';
 
 /** Where a keyed stream's key, version and delta columns sit in a block. */
 export interface KeyLayout {
@@ -85,46 +86,20 @@ export function latestPerKey(header: Header, blocks: Block[], layout: KeyLayout)
 
 /**
  * A changelog_kv stream's live rows, as Proton's merge of its history (VersionedCollapsing on `_tp_delta`)
- * leaves them: a key's rows in version order (arrival order on ties) form a stack of same-signed rows, and a
- * row of the other sign cancels the top one. A proper changelog (−1 of the old row before +1 of the new) leaves
- * the latest row; two +1 rows without a −1 between them both stay until retracted one by one, newest first.
- * Rows left with sign −1 retract nothing that is still here and are dropped.
+ * leaves them: in version order a −1 cancels the key's newest +1. A proper changelog (−1 of the old row before
+ * +1 of the new) leaves the latest row; two +1 rows without a −1 between them both stay until retracted.
+ * Residual −1 rows retract nothing that is still here and are dropped. Rows keep their order.
  */
 function collapsePerKey(header: Header, all: Block, layout: KeyLayout): Block {
-  const rows = all.rows;
-  const index = makeGroupIndex(layout.keys.map((k) => header[k]!.type));
-  const ids = new Uint32Array(rows);
-  index.assign(layout.keys.map((k) => all.columns[k]!), rows, ids);
+  const name = (i: number): string => header[i]!.name;
   const vcol = all.columns[layout.version];
-  const version = vcol && vcol.kind !== 'nothing' ? valueReader(header[layout.version]!.type, vcol) : undefined;
-  const order = Array.from({ length: rows }, (_, i) => i);
-  order.sort((a, b) => {
-    const g = ids[a]! - ids[b]!;
-    if (g !== 0 || !version) return g || a - b;
-    const va = version(a)!;
-    const vb = version(b)!;
-    return va < vb ? -1 : vb < va ? 1 : a - b;
-  });
+  const version = vcol && vcol.kind !== 'nothing' ? name(layout.version) : undefined;
+  const survivors = collapseSurvivors(all, layout.keys.map(name), version, name(layout.delta));
   const delta = deltaAt(all.columns[layout.delta]);
-  const mask = new Uint8Array(rows);
-  const stack: number[] = [];
-  let stackSign = 0;
+  const mask = new Uint8Array(all.rows);
   let count = 0;
-  const flush = (): void => {
-    if (stackSign > 0) for (const r of stack) (mask[r] = 1), count++;
-    stack.length = 0;
-  };
-  for (let i = 0; i < rows; i++) {
-    const r = order[i]!;
-    if (i > 0 && ids[r] !== ids[order[i - 1]!]) flush();
-    const sign = delta(r) > 0 ? 1 : -1;
-    if (!stack.length || sign === stackSign) {
-      stackSign = sign;
-      stack.push(r);
-    } else stack.pop();
-  }
-  flush();
-  return count === rows ? all : all.filter(mask, count);
+  for (const r of survivors) if (delta(r) > 0) (mask[r] = 1), count++;
+  return count === all.rows ? all : all.filter(mask, count);
 }
 
 /** The historical read of a changelog_kv / versioned_kv stream: every key's latest live row. */
