@@ -84,6 +84,10 @@ export interface SessionSnapshot {
   readonly states: readonly (readonly Uint8Array[])[];
 }
 
+/** Slot compaction of session states: at least this many slots, and this many times the open sessions' slots. */
+const COMPACT_MIN_SLOTS = 4096;
+const COMPACT_RATIO = 4;
+
 /** One session: its groups (group id → state slot), in arrival order. */
 type SessionGroups = Map<number, number>;
 
@@ -148,9 +152,9 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     let timeoutAt: Float64Array = new Float64Array(64);
     let maxAt: Float64Array = new Float64Array(64);
     // Per session instance: its substream and its groups; the aggregate states are per (session, group) slot.
-    const instanceSub: number[] = [];
-    const instanceGroups: SessionGroups[] = [];
-    const states: AggregateStates[] = this.aggregates.map((a) => a.fn.createStates());
+    let instanceSub: number[] = [];
+    let instanceGroups: SessionGroups[] = [];
+    let states: AggregateStates[] = this.aggregates.map((a) => a.fn.createStates());
     let slots = 0;
     const closed: { instance: number; start: number; end: number }[] = [];
     let subIds = new Uint32Array(0);
@@ -238,6 +242,34 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
         sessionGroups,
         states: saved,
       };
+    };
+    // Emitted sessions leave their slots (and instance entries) behind: once they far outnumber the open
+    // sessions' slots, the open ones move to fresh states, so memory follows the open sessions, not the history.
+    const compact = (): void => {
+      let live = 0;
+      for (let k = 0; k < open.length; k++) if (open[k]! >= 0) live += instanceGroups[open[k]!]!.size;
+      if (slots < COMPACT_MIN_SLOTS || slots < COMPACT_RATIO * live) return;
+      const fresh = this.aggregates.map((a) => a.fn.createStates());
+      for (const f of fresh) f.resize(live);
+      const subs: number[] = [];
+      const groupsOf: SessionGroups[] = [];
+      let n = 0;
+      for (let k = 0; k < open.length; k++) {
+        const inst = open[k]!;
+        if (inst < 0) continue;
+        const groups = instanceGroups[inst]!;
+        for (const [g, slot] of groups) {
+          for (let j = 0; j < fresh.length; j++) fresh[j]!.mergeFrom(states[j]!, slot, n);
+          groups.set(g, n++);
+        }
+        open[k] = subs.length;
+        subs.push(k);
+        groupsOf.push(groups);
+      }
+      states = fresh;
+      slots = n;
+      instanceSub = subs;
+      instanceGroups = groupsOf;
     };
     const closeAll = (): void => {
       for (let k = 0; k < open.length; k++) {
@@ -338,6 +370,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
         if (closed.length) {
           const out = this.emit(closed, instanceSub, instanceGroups, groupIndex, states, windowKey, ctx);
           closed.length = 0;
+          compact();
           if (out) {
             this.emitting = true;
             try {
