@@ -105,6 +105,13 @@ describe('changelog streams', () => {
     expect(await partRows('ckc')).toBe(701);
     expect(await rowsOf(cl)).toEqual(clBefore);
     expect(clBefore).toEqual([['701', String((400 + 999) * 300 + 5050 + 1)]]);
+
+    // Rows that cancel out within one commit leave no part.
+    await exec("CREATE STREAM ckz (k int, v int) PRIMARY KEY k SETTINGS mode='changelog_kv'");
+    await exec("INSERT INTO ckz (k, v, _tp_delta) VALUES (1, 1, 1), (1, 1, -1)");
+    await exec('OPTIMIZE TABLE ckz FINAL');
+    expect(await partRows('ckz')).toBe(0);
+    expect(await rowsOf('SELECT count() FROM table(ckz)')).toEqual([['0']]);
   });
 
   it('versioned_kv: history returns the latest version per key (largest version column wins)', async () => {

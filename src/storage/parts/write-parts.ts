@@ -62,14 +62,16 @@ export async function writePart(block: Block, layout: PartLayout, range: PartRan
 }
 
 /**
- * Splits a batch by partition, sorts each by the key (compacting key-value streams), and writes one part per
- * partition, all covering the same sequence-number range. On failure, parts already renamed into place are removed again.
+ * Splits a batch by partition, sorts each by the key (compacting key-value streams: a partition whose rows all
+ * cancel out gets no part), and writes one part per partition, all covering the same sequence-number range.
+ * On failure, parts already renamed into place are removed again.
  */
 export async function writeSortedParts(block: Block, layout: PartLayout, range: PartRange): Promise<PartMeta[]> {
   const done: PartMeta[] = [];
   try {
     for (const { value, block: slice } of splitByPartition(block, layout.partitionOf)) {
-      done.push(await writePart(sortedForPart(slice, layout), layout, range, value));
+      const rows = sortedForPart(slice, layout);
+      if (rows.rows) done.push(await writePart(rows, layout, range, value));
     }
   } catch (e) {
     for (const m of done) await removeDirAtomic(path.join(layout.partsDir, m.name)).catch(() => undefined);
