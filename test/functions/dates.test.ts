@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, col, lit, one } from './helpers.js';
+import { call, col, ctx, lit, one } from './helpers.js';
 
 // 2020-01-02 03:04:05 UTC
 const T0 = 1577934245;
@@ -32,6 +32,12 @@ describe('date parts and timezones', () => {
     expect(one('toStartOfWeek', lit('Date', 18268))).toBe(18266);
     expect(one('toStartOfInterval', lit('DateTime', 1600000000), lit('IntervalMinute', 15))).toBe(1599999300);
     expect(one('toStartOfInterval', lit('Date', 18268), lit('IntervalMonth', 1))).toBe(18262);
+    // Proton's to_start_of_interval gives whole seconds (datetime) of a datetime64 for second … day intervals.
+    const proton = { ...ctx, settings: new Map([['dialect', 'proton']]) };
+    const t64 = lit('DateTime64(3)', 1580673601262); // 2020-02-02 20:00:01.262
+    expect(call('toStartOfInterval', [t64, lit('IntervalSecond', 2)], proton)).toEqual({ type: 'DateTime', values: [1580673600] });
+    expect(call('toStartOfInterval', [t64, lit('IntervalSecond', 2)]).type).toBe('DateTime64(3)');
+    expect(call('toStartOfInterval', [t64, lit('IntervalMillisecond', 100)], proton).type).toBe('DateTime64(3)');
     expect(one('toStartOfMinute', lit('DateTime64(3)', 1577934245123))).toBe(1577934240000);
     expect(call('toStartOfMinute', [col('DateTime64(3)', 1577934245123)]).type).toBe('DateTime64(3)');
     expect(one('date_trunc', lit('String', 'month'), lit('DateTime', T0))).toBe(1577836800);

@@ -8,6 +8,8 @@ import { checkArgCount, constNumber, illegalType } from '../core/args.js';
 import { float64ToInt64 } from '../core/columns.js';
 import { timeArgOf, type TimeArg, timeValues, tzArgument } from '../core/time-input.js';
 import { addMonthsToDays } from './date-arith.js';
+import { castColumn } from '../core/cast.js';
+import { isProtonDialect } from '../../types/dialect.js';
 
 const CATEGORY = 'Dates and Times';
 
@@ -320,7 +322,8 @@ const toStartOfInterval: ScalarFunction = {
   name: 'toStartOfInterval',
   aliases: ['time_bucket', 'TIME_BUCKET'],
   category: CATEGORY,
-  description: 'Rounds down to the start of the enclosing interval (INTERVAL n unit)',
+  description:
+    'Rounds down to the start of the enclosing interval (INTERVAL n unit). With dialect = proton a DateTime64 rounded to seconds, minutes, hours or days gives a DateTime, as in Proton',
   syntax: 'toStartOfInterval(t, INTERVAL n unit[, timezone])',
   resolve(args, ctx) {
     checkArgCount('toStartOfInterval', args, 2, 3);
@@ -331,6 +334,15 @@ const toStartOfInterval: ScalarFunction = {
     const unit = it.unit;
     const dayLike = unit === 'Day' || unit === 'Week' || unit === 'Month' || unit === 'Quarter' || unit === 'Year';
     const t = args[0]!.type;
+    if (t.kind === 'DateTime64' && isProtonDialect(ctx.settings) && (unit === 'Second' || unit === 'Minute' || unit === 'Hour' || unit === 'Day')) {
+      // Proton's to_start_of_interval gives a datetime (whole seconds) for these units, also of a datetime64.
+      const seconds = dateTimeType(t.timezone);
+      const inner = toStartOfInterval.resolve([{ ...args[0]!, type: seconds, constant: undefined }, ...args.slice(1)], ctx);
+      return {
+        returnType: inner.returnType,
+        execute: (cols, rows, e) => inner.execute([castColumn(cols[0]!, t, seconds, ctx), ...cols.slice(1)], rows, e),
+      };
+    }
     const isDate = t.kind === 'Date' || t.kind === 'Date32';
     const transform = timeTransform({
       name: 'toStartOfInterval',
