@@ -151,6 +151,8 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     let winEnd: Float64Array = new Float64Array(64);
     let timeoutAt: Float64Array = new Float64Array(64);
     let maxAt: Float64Array = new Float64Array(64);
+    // The substream's watermark: its largest event time so far (Proton stamps a session's watermark per row).
+    let latest: Float64Array = new Float64Array(64).fill(-Infinity);
     // Per session instance: its substream and its groups; the aggregate states are per (session, group) slot.
     let instanceSub: number[] = [];
     let instanceGroups: SessionGroups[] = [];
@@ -175,6 +177,9 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
       winEnd = widen(winEnd);
       timeoutAt = widen(timeoutAt);
       maxAt = widen(maxAt);
+      const l2 = new Float64Array(n).fill(-Infinity);
+      l2.set(latest);
+      latest = l2;
     };
     const newInstance = (k: number): number => {
       instanceSub.push(k);
@@ -203,6 +208,8 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
         winEnd[k] = restored.winEnd[k]!;
         timeoutAt[k] = restored.timeoutAt[k]!;
         maxAt[k] = restored.maxAt[k]!;
+        // Not checkpointed itself: the open session's last event is a lower bound of the watermark.
+        latest[k] = restored.winEnd[k]! - 1;
         for (const g of restored.sessionGroups[o++]!) {
           const slot = slotOf(inst, g);
           for (let j = 0; j < states.length; j++) {
@@ -338,9 +345,18 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
             if (Number.isFinite(winStart[k]!)) closed.push({ instance: open[k]!, start: winStart[k]!, end });
             open[k] = -1;
           };
+          let late = 0;
           for (let r = 0; r < rows; r++) {
             const k = subs[r]!;
             const t = times[r]!;
+            if (this.streaming) {
+              // An event older than its substream's latest one is late, even within one block: dropped.
+              if (t > latest[k]!) latest[k] = t;
+              else if (t < latest[k]!) {
+                late++;
+                continue;
+              }
+            }
             if (open[k]! >= 0) {
               // Proton's order: the maximum length, then the idle timeout, then the end condition.
               if (t >= maxAt[k]!) close(k, maxAt[k]!);
@@ -357,6 +373,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
             }
             if (isStart(r)) openSession(r, k, t);
           }
+          ctx.progress.lateEvents += late;
           if (kept) {
             const sub = kept === rows ? block : block.filter(keep, kept);
             const subTarget = kept === rows ? target : target.filter((_, i) => keep[i] === 1);

@@ -137,6 +137,23 @@ describe('streaming windows', () => {
     }
   });
 
+  it('session(2s): an event older than its substream’s latest one is late and dropped, also within one block', async () => {
+    await exec('CREATE STREAM sl (k string, ts datetime64(3))');
+    const q = await stream('SELECT k, window_start, window_end, count() FROM session(sl, ts, 2s) PARTITION BY k GROUP BY window_start, window_end');
+    try {
+      // a@1.263 comes after a@2.262 and b@1.263 after b@2.262: both late (Proton stamps a session's watermark per row).
+      await insert('sl', [['a', 1.262], ['b', 2.262], ['a', 2.262], ['a', 1.263], ['b', 1.263]]);
+      await insert('sl', [['a', 10], ['b', 10]]);
+      await q.waitFor((r) => r.length >= 2);
+      expect([...q.rows].sort()).toEqual([
+        ['a', '2024-01-01 00:00:01.262', '2024-01-01 00:00:04.262', '2'],
+        ['b', '2024-01-01 00:00:02.262', '2024-01-01 00:00:04.262', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
   it('session windows over many substreams: results stay right once emitted sessions’ state slots are reclaimed', async () => {
     await exec('CREATE STREAM sc (k uint32, v uint64, ts datetime64(3))');
     const q = await stream('SELECT k, window_start, sum(v) FROM session(sc, ts, 1s) PARTITION BY k GROUP BY window_start, window_end');
