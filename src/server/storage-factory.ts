@@ -75,11 +75,16 @@ function ttlSpec(engine: Engine, header: Header, exprs: readonly string[]): TtlS
   };
 }
 
+/** A column name as written in the catalog's key texts, without its backquotes. */
+function unquoted(name: string): string {
+  return name.replace(/^`(.*)`$/, '$1');
+}
+
 /** versioned_kv / changelog_kv streams compact their parts per primary key. */
 function keyCompaction(entry: TableEntry): KeyCompaction | undefined {
   const mode = streamModeOf(entry);
   if (!isKeyed(mode.mode)) return undefined;
-  const key = mode.primaryKey.map((k) => k.replace(/^`(.*)`$/, '$1'));
+  const key = mode.primaryKey.map(unquoted);
   return { key, version: mode.versionColumn, delta: DELTA_COLUMN, collapse: mode.mode === 'changelog_kv' };
 }
 
@@ -88,7 +93,7 @@ function sortKey(entry: TableEntry, header: Header): string[] {
   const names = new Set(header.map((c) => c.name));
   const out: string[] = [];
   for (const item of entry.orderBy) {
-    const name = item.replace(/^`(.*)`$/, '$1');
+    const name = unquoted(item);
     if (!names.has(name)) break;
     out.push(name);
   }
@@ -102,7 +107,7 @@ export async function createTableStorage(entry: TableEntry, dataDir: string, eng
   }
   const header = physicalHeader(entry);
   const ttl = ttlSpec(engine, header, entry.ttl);
-  const replacing = entry.engine === 'ReplacingMergeTree' ? { versionColumn: entry.engineArgs[0]?.replace(/^`(.*)`$/, '$1') } : undefined;
+  const replacing = entry.engine === 'ReplacingMergeTree' ? { versionColumn: entry.engineArgs[0] && unquoted(entry.engineArgs[0]) } : undefined;
   const key = sortKey(entry, header);
   if (entry.engine === 'Memory' || entry.temporary || entry.engine === 'Null') {
     return new MemoryStorage({ header, sortKey: key, replacing, ttl });

@@ -165,8 +165,8 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     const grow = (size: number): void => {
       if (open.length >= size) return;
       const n = Math.max(size, open.length * 2);
-      const widen = (a: Float64Array): Float64Array => {
-        const b = new Float64Array(n);
+      const widen = (a: Float64Array, fill = 0): Float64Array => {
+        const b = new Float64Array(n).fill(fill);
         b.set(a);
         return b;
       };
@@ -177,9 +177,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
       winEnd = widen(winEnd);
       timeoutAt = widen(timeoutAt);
       maxAt = widen(maxAt);
-      const l2 = new Float64Array(n).fill(-Infinity);
-      l2.set(latest);
-      latest = l2;
+      latest = widen(latest, -Infinity);
     };
     const newInstance = (k: number): number => {
       instanceSub.push(k);

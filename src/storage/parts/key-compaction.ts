@@ -1,6 +1,6 @@
 import type { Block } from '../../core/block.js';
 import { keyComparator, sortPermutation } from './row-comparator.js';
-import { keyColumns, replacingDedup } from './sort-block.js';
+import { identity, keyColumns, replacingDedup } from './sort-block.js';
 
 /**
  * How a key-value stream's parts keep one state per key (Proton's kv history stores):
@@ -40,7 +40,7 @@ export function collapseSurvivors(
   const perm = sortPermutation(version ? [...keys, ...keyColumns(m, [version])] : keys, rows) ?? identity(rows);
   const sameKey = keyComparator(keys);
   const d = m.column(delta);
-  const sign = (r: number): number => (d && d.kind === 'numeric' && Number(d.data[r]!) < 0 ? -1 : 1);
+  const signs = d && d.kind === 'numeric' ? d.data : undefined;
   // `out` ends with the current key's stack: `depth` rows of sign `stackSign` (kept −1 rows lie below it).
   const out = new Uint32Array(rows);
   let n = 0;
@@ -49,7 +49,7 @@ export function collapseSurvivors(
   for (let i = 0; i < rows; i++) {
     const r = perm[i]!;
     if (i > 0 && sameKey(perm[i - 1]!, r) !== 0) depth = 0;
-    const s = sign(r);
+    const s = signs && Number(signs[r]!) < 0 ? -1 : 1;
     if (depth > 0 && s !== stackSign) {
       n--;
       depth--;
@@ -70,10 +70,4 @@ export function compactPerKey(block: Block, spec: KeyCompaction): Block {
   if (!spec.collapse) return replacingDedup(block, spec.key, spec.version);
   const survivors = collapseSurvivors(block, spec.key, spec.version, spec.delta, true);
   return survivors.length === block.rows ? block : block.materialized().take(survivors);
-}
-
-function identity(n: number): Uint32Array {
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  return p;
 }

@@ -47,7 +47,8 @@ export function replacingDedup(block: Block, sortKey: readonly string[], version
   return n === m.rows && isIdentity(keep) ? m : m.take(keep.subarray(0, n));
 }
 
-function identity(n: number): Uint32Array {
+/** The permutation 0, 1, …, n − 1. */
+export function identity(n: number): Uint32Array {
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   return p;
