@@ -30,6 +30,7 @@ import { changelogInput, findWindow, planStreamingAggregate, trackChanges } from
 import { SubstreamProjectionNode } from '../streaming/substream-projection.js';
 import { SessionWindowNode } from '../streaming/session-window.js';
 import { substreamAggregates } from '../streaming/substream-rewrite.js';
+import { streamingFunctionLookup } from '../streaming/streaming-function-lookup.js';
 
 /** Results a query produces beside its blocks. */
 export interface QueryExtras {
@@ -119,9 +120,9 @@ export class QueryPlanner {
     return [cast(a), cast(b)];
   }
 
-  private compileEnv(subqueries: ReadonlyMap<SubqueryExpr, Block>, aggregateContext?: string): CompileEnv {
+  private compileEnv(subqueries: ReadonlyMap<SubqueryExpr, Block>, aggregateContext?: string, streaming = false): CompileEnv {
     return {
-      functions: this.env.functions,
+      functions: streaming ? streamingFunctionLookup(this.env.functions) : this.env.functions,
       fnCtx: this.env.fnCtx,
       params: this.env.params,
       subqueries: { get: (e) => subqueries.get(e) },
@@ -213,7 +214,7 @@ export class QueryPlanner {
     ];
     checkExpandedSize(allExprs, aliases);
     const subqueries = await this.evalSubqueries(allExprs, aliases, ctes);
-    const cenv = this.compileEnv(subqueries);
+    const cenv = this.compileEnv(subqueries, undefined, streaming);
 
     // arrayJoin() in the SELECT list replicates rows before WHERE, like ARRAY JOIN.
     const arrayJoins = collectArrayJoins(items.map((i) => i.expr), aliases);
@@ -341,8 +342,10 @@ export class QueryPlanner {
     const projectionNames = [...names, ...extra.map((e, i) => `__order_${i}_${e.name}`)];
     const substreamKeys = streaming && !aggregates && q.partitionBy?.length ? q.partitionBy.map((p) => compileExpression(cenv, sc, p)) : [];
     if (substreamKeys.length) {
-      // Stateful functions keep their state per substream: each substream compiles its own copy.
-      const compile = (): CompiledExpr[] => [...items.map((i) => compileExpression(cenv, sc, i.alias ? { kind: 'identifier', parts: [i.alias] } : i.expr)), ...extra];
+      // Stateful functions keep their state per substream: each substream compiles its own copy. Those copies
+      // come and go with the data, so their state is not registered for checkpoints (see docs: SUBSCRIBE).
+      const perSubstream: CompileEnv = { ...cenv, fnCtx: { ...cenv.fnCtx, functionStates: undefined } };
+      const compile = (): CompiledExpr[] => [...items.map((i) => compileExpression(perSubstream, sc, i.alias ? { kind: 'identifier', parts: [i.alias] } : i.expr)), ...extra];
       const header = [...projected, ...extra].map((e, i) => ({ name: projectionNames[i]!, type: e.type }));
       node = new SubstreamProjectionNode(node, substreamKeys, compile, header);
     } else node = new ExpressionNode(node, [...projected, ...extra], projectionNames, 'Projection');

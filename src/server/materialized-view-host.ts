@@ -29,6 +29,7 @@ export function createMaterializedViewHost(engine: Engine): MaterializedViewHost
     currentDatabase: database,
     settings,
     server: engine.serverFacts,
+    functionStates: [],
   });
   return {
     dataDir: engine.config.dataDir,

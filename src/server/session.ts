@@ -113,6 +113,7 @@ export class SessionImpl implements Session {
         currentDatabase: this.database,
         settings,
         server: this.engine.serverFacts,
+        functionStates: [],
       };
       const maxTime = settingNumber(settings, 'max_execution_time', 0);
       if (settings.has('max_block_size') && settingNumber(settings, 'max_block_size', 1) <= 0) {

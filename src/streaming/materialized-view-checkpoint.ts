@@ -26,7 +26,8 @@ import { decodeJoinCheckpoint, encodeJoinCheckpoint } from './join/checkpoint.js
  * CHANGELOG's last results (version 3), the session windows' state (version 4, see writeSessions), each
  * changelog conversion's rows as a Native block, for a view over a streaming join (version 3) the join's state:
  * varuint length and the bytes of encodeJoinCheckpoint (`sources` then has one position per stream, in the
- * join's scan order: left side first), and each dedup()'s keys (version 4, see writeDedup).
+ * join's scan order: left side first), each dedup()'s keys (version 4, see writeDedup), and each stateful
+ * function's rows as a one-column Native block (version 5).
  */
 export interface MaterializedViewCheckpoint {
   /** Per streaming source (plan order): every event with sn <= this is reflected in the state. */
@@ -40,6 +41,8 @@ export interface MaterializedViewCheckpoint {
   readonly join?: JoinCheckpoint;
   /** The keys each dedup() holds, in plan order (version 4). */
   readonly dedups?: readonly DedupSnapshot[];
+  /** The rows each stateful function (lag, lags, streaming neighbor) carries, in the order the query resolved them (version 5). */
+  readonly functions?: readonly Block[];
   /** Wall-clock time the checkpoint was taken (ms). */
   readonly timeMs: number;
 }
@@ -47,10 +50,10 @@ export interface MaterializedViewCheckpoint {
 const MAGIC = 0x43564d48; // "HMVC" little-endian
 /**
  * 2 added group net counts (changelog input) and changelog conversion states, 3 the join state, the groups
- * changed since the last emission and EMIT CHANGELOG's last emitted results, 4 session windows and dedup();
- * 1 to 3 are still read.
+ * changed since the last emission and EMIT CHANGELOG's last emitted results, 4 session windows and dedup(),
+ * 5 stateful functions; 1 to 4 are still read.
  */
-const VERSION = 4;
+const VERSION = 5;
 
 interface Meta {
   sources: { table: string; sn: number }[];
@@ -71,6 +74,7 @@ interface Meta {
   converts?: number;
   join?: boolean;
   dedups?: number;
+  functions?: number;
 }
 
 function writeTable(w: BinaryWriter, t: GroupTableSnapshot, keyTypes: readonly DataType[]): void {
@@ -225,6 +229,7 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
     converts: cp.converts?.length,
     join: cp.join ? true : undefined,
     dedups: cp.dedups?.length,
+    functions: cp.functions?.length,
   };
   const body = new BinaryWriter();
   body.string(JSON.stringify(meta));
@@ -243,6 +248,7 @@ export function encodeCheckpoint(cp: MaterializedViewCheckpoint, keyTypes: reado
     body.bytes(join);
   }
   for (const d of cp.dedups ?? []) writeDedup(body, d);
+  for (const b of cp.functions ?? []) encodeNativeBlock(b, body, { revision: 0, withBlockInfo: false });
   const payload = body.toBytes();
   const out = new BinaryWriter(payload.length + 16);
   out.u32(MAGIC);
@@ -285,6 +291,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
   const converts = Array.from({ length: meta.converts ?? 0 }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false }));
   const join = version >= 3 && meta.join ? decodeJoinCheckpoint(r.bytes(r.varuint())) : undefined;
   const dedups = version >= 4 && meta.dedups ? Array.from({ length: meta.dedups }, () => readDedup(r)) : undefined;
+  const functions = version >= 5 && meta.functions ? Array.from({ length: meta.functions }, () => decodeNativeBlock(r, { revision: 0, withBlockInfo: false })) : undefined;
   return {
     sources: meta.sources,
     clock: meta.clock ? { maxEventTime: meta.clock.maxEventTime ?? -Infinity, lateEvents: meta.clock.lateEvents } : undefined,
@@ -292,6 +299,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): MaterializedV
     converts: converts.length ? converts : undefined,
     join,
     dedups,
+    functions,
     timeMs: meta.timeMs,
   };
 }

@@ -1,4 +1,5 @@
-import type { Block } from '../core/block.js';
+import { Block } from '../core/block.js';
+import type { FunctionState } from '../functions/function.js';
 import type { TableEntry } from '../catalog/table-entry.js';
 import type { PlanNode } from '../planner/plan-node.js';
 import type { QueryContext } from '../exec/query-context.js';
@@ -208,7 +209,7 @@ export class MaterializedViewRunner {
     const plan = checkMaterializedViewPlan(node);
     const { scan, aggregate, converts } = plan;
     const target = this.host.target(this.entry);
-    const rs = new RunState(scan, aggregate, converts, plan.join, plan.dedups);
+    const rs = new RunState(scan, aggregate, converts, plan.join, plan.dedups, ctx.fn.functionStates);
     if (checkpoint) rs.restore(checkpoint, this.name);
     else if (!scan) rs.valid = true;
     this.run = rs;
@@ -279,6 +280,7 @@ export class MaterializedViewRunner {
         aggregate: rs.aggregate?.snapshotState(),
         converts: rs.convertStates(),
         join: rs.join.join.snapshotState(),
+        functions: rs.functionStates(),
         timeMs: Date.now(),
       };
     }
@@ -387,6 +389,7 @@ export class RunState {
     readonly converts: readonly ChangelogConvertNode[] = [],
     readonly join?: JoinPlan,
     readonly dedups: readonly DedupNode[] = [],
+    readonly functions: readonly FunctionState[] = [],
   ) {
     this.positions = join ? new JoinPositions(join) : undefined;
   }
@@ -403,8 +406,26 @@ export class RunState {
       aggregate: this.aggregate?.snapshotState(),
       converts: this.convertStates(),
       dedups: this.dedups.length ? this.dedups.map((d) => d.snapshotState()) : undefined,
+      functions: this.functionStates(),
       timeMs: Date.now(),
     };
+  }
+
+  /** Stateful functions' rows, for a checkpoint. */
+  functionStates(): Block[] | undefined {
+    if (!this.functions.length) return undefined;
+    return this.functions.map((f) => {
+      const rows = f.snapshot();
+      return new Block([{ name: 'rows', type: f.type }], [rows], rows.length);
+    });
+  }
+
+  private restoreFunctions(cp: MaterializedViewCheckpoint, view: string): void {
+    // A checkpoint from before stateful functions were saved: their history starts empty, as it used to.
+    if (!cp.functions) return;
+    const mismatch = cp.functions.length !== this.functions.length || cp.functions.some((b, i) => b.header[0]?.type.name !== this.functions[i]!.type.name);
+    if (mismatch) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's stateful functions (lag, lags, neighbor)`);
+    cp.functions.forEach((b, i) => this.functions[i]!.restore(b.columns[0]!));
   }
 
   /** Changelog conversions' state (each key's latest row), for a checkpoint. */
@@ -438,6 +459,7 @@ export class RunState {
     }
     if ((cp.dedups?.length ?? 0) !== this.dedups.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's dedup()`);
     this.dedups.forEach((d, i) => (d.restoreFrom = cp.dedups![i]));
+    this.restoreFunctions(cp, view);
     if (this.converts.length) {
       if (cp.converts?.length !== this.converts.length) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's changelog conversions`);
       this.converts.forEach((c, i) => (c.restoreFrom = cp.converts![i]));

@@ -147,7 +147,7 @@ export class Subscriptions {
     const { scan, aggregate, converts } = plan;
     if (!scan) throw new DbError('NOT_IMPLEMENTED', 'SUBSCRIBE is supported over a stream read only: its state cannot be checkpointed');
     const store = this.store(sc.queryId);
-    const rs = new RunState(scan, aggregate, converts, undefined, plan.dedups);
+    const rs = new RunState(scan, aggregate, converts, undefined, plan.dedups, sc.query.fn.functionStates);
     const status: SubscriptionStatus = { queryId: sc.queryId, checkpoints: 0, checkpointSn: -1, lastCheckpointMs: 0, running: true };
     let resolveDone!: () => void;
     const active: Active = { status, unsubscribed: false, persisting: Promise.resolve(), done: new Promise<void>((r) => (resolveDone = r)) };

@@ -92,7 +92,7 @@ describe('materialized view checkpoint file', () => {
       },
     };
     const bytes = encodeCheckpoint(cp, []);
-    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(4);
+    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(5);
     const back = decodeCheckpoint(bytes, 'f');
     expect(back.sources).toEqual(cp.sources);
     expect([...back.aggregate!.global!.states[0]![0]!]).toEqual([3]);
@@ -114,10 +114,10 @@ describe('materialized view checkpoint file', () => {
     expect(decodeCheckpoint(encodeCheckpoint(checkpoint(), keyTypes), 'f').join).toBeUndefined();
   });
 
-  it('still reads files of versions 1 to 3', () => {
+  it('still reads files of versions 1 to 4', () => {
     // Without aggregation states (whose table layout changed in 2) the body is the same: only the version differs.
     const cp: MaterializedViewCheckpoint = { sources: [{ table: 'default.ev', sn: 5 }], timeMs: 7, converts: [new Block([{ name: 'k', type: keyTypes[0]! }], [columnFromValues(keyTypes[0]!, ['x'])], 1)] };
-    for (const version of [1, 2, 3]) {
+    for (const version of [1, 2, 3, 4]) {
       const bytes = encodeCheckpoint(cp, []);
       new DataView(bytes.buffer, bytes.byteOffset).setUint32(4, version, true);
       const back = decodeCheckpoint(bytes, 'f');
@@ -126,8 +126,26 @@ describe('materialized view checkpoint file', () => {
       expect(back.join).toBeUndefined();
     }
     const future = encodeCheckpoint(cp, []);
-    new DataView(future.buffer, future.byteOffset).setUint32(4, 5, true);
-    expect(() => decodeCheckpoint(future, 'f')).toThrow(/unknown version 5/);
+    new DataView(future.buffer, future.byteOffset).setUint32(4, 6, true);
+    expect(() => decodeCheckpoint(future, 'f')).toThrow(/unknown version 6/);
+  });
+
+  it('round-trips stateful functions\' rows (version 5)', () => {
+    const i32 = parseDataType('Nullable(Int32)');
+    const str = parseDataType('String');
+    const cp: MaterializedViewCheckpoint = {
+      sources: [{ table: 'default.s', sn: 9 }],
+      timeMs: 1,
+      functions: [
+        new Block([{ name: 'rows', type: i32 }], [columnFromValues(i32, [1, null, 3])], 3),
+        new Block([{ name: 'rows', type: str }], [columnFromValues(str, [])], 0),
+      ],
+    };
+    const back = decodeCheckpoint(encodeCheckpoint(cp, []), 'f');
+    expect(back.functions!.map((b) => [b.header[0]!.type.name, b.toRows()])).toEqual([
+      ['Nullable(Int32)', [[1], [null], [3]]],
+      ['String', []],
+    ]);
   });
 
   it('round-trips session windows and dedup() keys (version 4)', () => {

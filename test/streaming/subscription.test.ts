@@ -305,6 +305,60 @@ describe('SUBSCRIBE / RECOVER / UNSUBSCRIBE', () => {
     await exec("UNSUBSCRIBE TO 'dd-1'");
   });
 
+  it('lag / lags / neighbor: the rows they look back on are checkpointed and restored by RECOVER', async () => {
+    // Proton's recover_func_lag and recover_func_neighbor (query_state1): the recovered query's first rows look
+    // back on the rows before the checkpoint. Without the saved history they would get the defaults.
+    await exec('CREATE STREAM sl (v int32)');
+    const sql = 'SUBSCRIBE TO SELECT v, lag(v), lag(v, 3, -1), neighbor(v, -2), lags(v, 1, 2) FROM sl SETTINGS checkpoint_interval=1';
+    const q = await start(sql, 'lag-1');
+    await subscribed('lag-1');
+    for (const v of [1, 2, 3]) await exec(`INSERT INTO sl (v) VALUES (${v})`);
+    await q.waitFor((r) => r.length >= 3);
+    await checkpointed('lag-1', 2);
+    await q.stop();
+
+    await exec('INSERT INTO sl (v) VALUES (4), (5)');
+    const r = await start("RECOVER FROM 'lag-1'", 'lag-1-r');
+    await r.waitFor((rows) => rows.length >= 2);
+    await exec('INSERT INTO sl (v) VALUES (6)');
+    await r.waitFor((rows) => rows.length >= 3);
+    await r.stop();
+    expect(q.rows).toEqual([
+      ['1', '0', '-1', '0', '[0,0]'],
+      ['2', '1', '-1', '0', '[1,0]'],
+      ['3', '2', '-1', '1', '[2,1]'],
+    ]);
+    expect(r.rows).toEqual([
+      ['4', '3', '1', '2', '[3,2]'],
+      ['5', '4', '2', '3', '[4,3]'],
+      ['6', '5', '3', '4', '[5,4]'],
+    ]);
+    await exec("UNSUBSCRIBE TO 'lag-1'");
+  });
+
+  it('neighbor in a streaming query reaches earlier rows across inserts; a non-negative offset is refused', async () => {
+    await exec('CREATE STREAM sn (v int32)');
+    const q = await start('SUBSCRIBE TO SELECT v, neighbor(v, -1), neighbor(v, -2, 100) FROM sn', 'nb-1');
+    await subscribed('nb-1');
+    await exec('INSERT INTO sn (v) VALUES (1), (2)');
+    await exec('INSERT INTO sn (v) VALUES (3)');
+    await q.waitFor((r) => r.length >= 3);
+    await q.stop();
+    expect(q.rows).toEqual([
+      ['1', '0', '100'],
+      ['2', '1', '100'],
+      ['3', '2', '1'],
+    ]);
+    await expectError(exec('SELECT neighbor(v, 1) FROM sn'), 'ARGUMENT_OUT_OF_BOUND');
+    // Over table() the query is bounded: neighbor is ClickHouse's, within a block, both ways.
+    expect(await exec('SELECT v, neighbor(v, 1) FROM (SELECT v FROM table(sn) ORDER BY v)')).toEqual([
+      ['1', '2'],
+      ['2', '3'],
+      ['3', '0'],
+    ]);
+    await exec("UNSUBSCRIBE TO 'nb-1'");
+  });
+
   it('UNSUBSCRIBE deletes the checkpoint (a running query is cancelled); unknown ids as Proton', async () => {
     await exec('CREATE STREAM su (id string)');
     const q = await start('SUBSCRIBE TO SELECT id FROM su SETTINGS checkpoint_interval=1', 'unsub-1');

@@ -4,7 +4,7 @@ import { DbError } from '../../errors/index.js';
 import type { Expr } from '../../sql/ast.js';
 import { arrayType, type DataType, dateTimeType, type IntervalUnit, isInteger, T } from '../../types/data-type.js';
 import { checkTimezone } from '../../types/time.js';
-import type { ArgumentInfo, FunctionContext, ResolvedFunction, ScalarFunction } from '../function.js';
+import type { ArgumentInfo, FunctionContext, FunctionState, ResolvedFunction, ScalarFunction } from '../function.js';
 import { checkArgCount, constArg, constString } from '../core/args.js';
 import { castColumn } from '../core/cast.js';
 import { timeArgOf, timeValues } from '../core/time-input.js';
@@ -36,31 +36,44 @@ function offsetArg(name: string, args: readonly ArgumentInfo[], i: number, what 
 
 /**
  * The last `depth` values seen by one call site: a small materialized column of the result type, so a block's
- * lagged values are one gather (`takeColumn`) over [defaults, history, current block].
+ * lagged values are one gather (`takeColumn`) over [defaults, history, current block]. Registered with the
+ * query's function states, so checkpointed queries keep it across RECOVER and restarts.
  */
-class History {
+class History implements FunctionState {
   private tail: Column;
   constructor(
     readonly type: DataType,
     readonly depth: number,
+    ctx: FunctionContext,
   ) {
     this.tail = defaultColumn(type, 0);
+    ctx.functionStates?.push(this);
   }
 
   /** Appends the block's values; returns [history before the block + block, length of the history part]. */
   push(cur: Column): { all: Column; before: number } {
     const before = this.tail.length;
     const all = before ? concatColumns([this.tail, cur]) : cur;
-    const total = all.length;
-    if (total <= this.depth) this.tail = all;
-    else {
-      // Copy, so the history holds neither the whole block nor memory a later operator may reuse.
-      const idx = new Uint32Array(this.depth);
-      for (let k = 0; k < this.depth; k++) idx[k] = total - this.depth + k;
-      this.tail = takeColumn(all, idx);
-    }
+    this.tail = lastRows(all, this.depth);
     return { all, before };
   }
+
+  snapshot(): Column {
+    return this.tail;
+  }
+
+  restore(values: Column): void {
+    this.tail = lastRows(materialize(values), this.depth);
+  }
+}
+
+/** The last `n` rows of `c` (c itself when it has no more), copied: the history holds neither the whole block nor memory a later operator may reuse. */
+function lastRows(c: Column, n: number): Column {
+  const total = c.length;
+  if (total <= n) return c;
+  const idx = new Uint32Array(n);
+  for (let k = 0; k < n; k++) idx[k] = total - n + k;
+  return takeColumn(c, idx);
 }
 
 /** The default values for `rows` rows: the given default argument cast to the element type, or the type's default. */
@@ -87,28 +100,60 @@ const lag: ScalarFunction = {
   examples: 'SELECT number, lag(number) FROM numbers(3) → (0, 0), (1, 0), (2, 1)',
   resolve(args, ctx): ResolvedFunction {
     checkArgCount('lag', args, 1, 3);
-    const offset = args.length > 1 ? offsetArg('lag', args, 1) : 1;
-    const argTypes = args.map((a) => a.type);
-    const rt = args.length > 2 ? leastSupertype([argTypes[0]!, argTypes[2]!]) : argTypes[0]!;
-    const history = new History(rt, offset);
-    return {
-      returnType: rt,
-      execute(cols, rows) {
-        if (rows === 0) return defaultColumn(rt, 0);
-        const cur = materialize(castColumn(cols[0]!, argTypes[0]!, rt, ctx));
-        const { all, before } = history.push(cur);
-        // Rows 0 .. missing-1 have no row `offset` back: they take the default.
-        const missing = Math.min(rows, Math.max(0, offset - before));
-        const idx = new Uint32Array(rows);
-        if (missing === 0) {
-          for (let i = 0; i < rows; i++) idx[i] = before + i - offset;
-          return takeColumn(all, idx);
-        }
-        const src = concatColumns([defaults(cols, 2, argTypes, rt, missing, ctx), all]);
-        for (let i = 0; i < rows; i++) idx[i] = i < missing ? i : missing + before + i - offset;
-        return takeColumn(src, idx);
-      },
-    };
+    return lagBy(args, args.length > 1 ? offsetArg('lag', args, 1) : 1, ctx);
+  },
+};
+
+/** x `offset` rows back (across blocks), or the default of argument 3 (the type's default when omitted). */
+function lagBy(args: readonly ArgumentInfo[], offset: number, ctx: FunctionContext): ResolvedFunction {
+  const argTypes = args.map((a) => a.type);
+  const rt = args.length > 2 ? leastSupertype([argTypes[0]!, argTypes[2]!]) : argTypes[0]!;
+  const history = new History(rt, offset, ctx);
+  return {
+    returnType: rt,
+    execute(cols, rows) {
+      if (rows === 0) return defaultColumn(rt, 0);
+      const cur = materialize(castColumn(cols[0]!, argTypes[0]!, rt, ctx));
+      const { all, before } = history.push(cur);
+      // Rows 0 .. missing-1 have no row `offset` back: they take the default.
+      const missing = Math.min(rows, Math.max(0, offset - before));
+      const idx = new Uint32Array(rows);
+      if (missing === 0) {
+        for (let i = 0; i < rows; i++) idx[i] = before + i - offset;
+        return takeColumn(all, idx);
+      }
+      const src = concatColumns([defaults(cols, 2, argTypes, rt, missing, ctx), all]);
+      for (let i = 0; i < rows; i++) idx[i] = i < missing ? i : missing + before + i - offset;
+      return takeColumn(src, idx);
+    },
+  };
+}
+
+/**
+ * `neighbor` in a streaming query (Proton's __streaming_neighbor): the rows flow on without end, so only earlier
+ * rows can be reached, across blocks, like lag. The planner substitutes it for the per-block neighbor in
+ * streaming SELECTs (see streamingFunctionLookup).
+ */
+export const streamingNeighbor: ScalarFunction = {
+  name: 'neighbor',
+  nonDeterministic: true,
+  handlesNulls: true,
+  category: CATEGORY,
+  description: 'In a streaming query: the value of x `-offset` rows earlier in the order rows flow through the query (across blocks), as lag(x, -offset, default).',
+  syntax: 'neighbor(x, offset[, default])',
+  arguments: '`offset`: a constant integer in [-2^30, -1].',
+  returnedValue: 'The common type of x and default.',
+  resolve(args, ctx): ResolvedFunction {
+    checkArgCount('neighbor', args, 2, 3);
+    const a = args[1]!;
+    if (!isInteger(a.type) || !a.constant) {
+      throw new DbError('ILLEGAL_COLUMN', 'Invalid offset of function neighbor in a streaming query: only a constant integer offset is supported');
+    }
+    const v = Number(a.constant.value);
+    if (!Number.isInteger(v) || v >= 0 || v < -MAX_OFFSET) {
+      throw new DbError('ARGUMENT_OUT_OF_BOUND', `Invalid offset: ${String(a.constant.value)} in function neighbor, expected [${-MAX_OFFSET}, -1]`);
+    }
+    return lagBy(args, -v, ctx);
   },
 };
 
@@ -132,7 +177,7 @@ const lags: ScalarFunction = {
     const argTypes = args.map((a) => a.type);
     const elem = args.length > 3 ? leastSupertype([argTypes[0]!, argTypes[3]!]) : argTypes[0]!;
     const rt = arrayType(elem);
-    const history = new History(elem, to);
+    const history = new History(elem, to, ctx);
     return {
       returnType: rt,
       execute(cols, rows) {
