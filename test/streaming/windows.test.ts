@@ -95,6 +95,35 @@ describe('streaming windows', () => {
     }
   });
 
+  it('a WHERE on window_end that drops a whole block still closes the windows its events moved the watermark past', async () => {
+    // Proton's 0000_smoke_case:21: the watermark comes from every event, before WHERE.
+    await exec('CREATE STREAM fw (k string, ts datetime64(3))');
+    const q = await stream(`SELECT window_end, k, count() FROM hop(fw, ts, 2s, 5s) WHERE window_end < ${at(9)} GROUP BY window_end, k`);
+    const s = (n: number): string => `2024-01-01 00:00:${String(n).padStart(2, '0')}.000`;
+    try {
+      // Windows [2j, 2j+5). Watermark 3: [-2,3) closes with a@1, a@2.
+      await insert('fw', [['a', 1], ['b', 3], ['a', 2]]);
+      await q.waitFor((r) => r.length >= 1);
+      // Watermark 6: [0,5) closes with a@1, a@2, a@4 and b@3.
+      await insert('fw', [['a', 4], ['c', 6]]);
+      await q.waitFor((r) => r.length >= 3);
+      // Every window of these events ends at 9 or later, so WHERE drops the whole block; the watermark is 9 all
+      // the same and [2,7) closes with a@2, a@4, b@3, c@6.
+      await insert('fw', [['d', 9], ['d', 8], ['e', 7]]);
+      await q.waitFor((r) => r.length >= 6);
+      expect([...q.rows].sort()).toEqual([
+        [s(3), 'a', '2'],
+        [s(5), 'a', '3'],
+        [s(5), 'b', '1'],
+        [s(7), 'a', '2'],
+        [s(7), 'b', '1'],
+        [s(7), 'c', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
   it('EMIT AFTER WATERMARK WITH DELAY keeps a window open for late events', async () => {
     await exec('CREATE STREAM dw (k string, ts datetime64(3))');
     const q = await stream('SELECT window_start, count() FROM tumble(dw, ts, 5s) GROUP BY window_start EMIT AFTER WATERMARK WITH DELAY 3s');

@@ -1,7 +1,7 @@
 import { Block, type Header } from '../../core/block.js';
 import type { CompiledExpr } from '../../analyzer/compiled-expr.js';
 import type { Column } from '../../columns/column.js';
-import type { PlanNode } from '../../planner/plan-node.js';
+import { isUnbounded, type PlanNode } from '../../planner/plan-node.js';
 import { checkCancelled, type QueryContext } from '../query-context.js';
 import { DbError } from '../../errors/index.js';
 import { baseType } from '../../types/data-type.js';
@@ -43,6 +43,8 @@ export function predicateMask(col: Column, rows: number): { mask: Uint8Array; co
 export class FilterNode implements PlanNode {
   readonly children: PlanNode[];
   readonly header: Header;
+  /** Over a stream (through windows and other operators), where empty blocks carry signals. */
+  private readonly streaming: boolean;
   constructor(
     readonly input: PlanNode,
     readonly predicate: CompiledExpr,
@@ -50,6 +52,7 @@ export class FilterNode implements PlanNode {
   ) {
     this.children = [input];
     this.header = input.header;
+    this.streaming = isUnbounded(input);
     const t = baseType(predicate.type);
     if (!/^(U?Int(8|16|32|64)|Bool|Float(32|64)|Nothing)$/.test(t.kind)) {
       throw new DbError('ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER', `Illegal type ${predicate.type.name} of column ${predicate.name} for filter. Must be UInt8 or Nullable(UInt8).`);
@@ -63,11 +66,16 @@ export class FilterNode implements PlanNode {
       checkCancelled(ctx);
       if (block.rows === 0) {
         // Streaming sources send an empty block as a signal (end of backfill): pass it on.
-        if (this.input.unbounded || ctx.progress.backfillsDone) yield block;
+        if (this.streaming || ctx.progress.backfillsDone) yield block;
         continue;
       }
       const m = predicateMask(this.predicate.eval(block, ctx.fn), block.rows);
-      if (m === 'none') continue;
+      if (m === 'none') {
+        // Over a stream the block still moved the watermark below (a WHERE on window_end drops every row of a
+        // block whose events close windows): an empty block lets the aggregation above close them now.
+        if (this.streaming) yield Block.empty(this.header);
+        continue;
+      }
       if (m === 'all') yield block;
       else yield block.filter(m.mask, m.count);
     }
