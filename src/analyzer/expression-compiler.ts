@@ -68,7 +68,7 @@ export class ExpressionCompiler {
     }
     switch (e.kind) {
       case 'literal': {
-        const type = literalType(e.value);
+        const type = literalType(e.value, e.text);
         return this.constant(literalValue(e.value, type), type, exprName(e));
       }
       case 'identifier':

@@ -3,18 +3,26 @@ import { type DataType, T, arrayType, nullableType } from '../types/data-type.js
 import { leastSupertype } from '../types/supertype.js';
 import type { Value } from '../columns/values.js';
 
-/** ClickHouse types a literal by its value: the smallest integer type that holds it, Float64, String, Nullable(Nothing). */
-export function literalType(v: LiteralValue): DataType {
+/**
+ * ClickHouse types a literal by its value: the smallest integer type that holds it, Float64, String,
+ * Nullable(Nothing). A number spelled as a float (`1.0`, `1e3`, `2.`, `inf`; `text`, when known) is Float64
+ * whatever its value, as ClickHouse's parser reads only digit strings (and hex / binary) as integers.
+ */
+export function literalType(v: LiteralValue, text?: string): DataType {
   if (v === null) return nullableType(T.Nothing);
   if (typeof v === 'boolean') return T.Bool;
   if (typeof v === 'string') return T.String;
   if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || Object.is(v, -0)) return T.Float64;
+    if (!Number.isSafeInteger(v) || Object.is(v, -0) || (text !== undefined && isFloatSpelling(text))) return T.Float64;
     return intLiteralType(BigInt(v));
   }
   if (typeof v === 'bigint') return intLiteralType(v);
-  if (Array.isArray(v)) return arrayType(v.length ? leastSupertype(v.map(literalType)) : T.Nothing);
+  if (Array.isArray(v)) return arrayType(v.length ? leastSupertype(v.map((x) => literalType(x))) : T.Nothing);
   return T.String;
+}
+
+function isFloatSpelling(text: string): boolean {
+  return /^-?0[xX]/.test(text) ? /[.pP]/.test(text) : /[.eEnN]/.test(text);
 }
 
 function intLiteralType(v: bigint): DataType {
