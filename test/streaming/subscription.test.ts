@@ -305,11 +305,12 @@ describe('SUBSCRIBE / RECOVER / UNSUBSCRIBE', () => {
     await exec("UNSUBSCRIBE TO 'dd-1'");
   });
 
-  it('lag / lags / neighbor: the rows they look back on are checkpointed and restored by RECOVER', async () => {
-    // Proton's recover_func_lag and recover_func_neighbor (query_state1): the recovered query's first rows look
-    // back on the rows before the checkpoint. Without the saved history they would get the defaults.
+  it('lag / lags / neighbor / monotonic: their state is checkpointed and restored by RECOVER', async () => {
+    // Proton's recover_func_lag and recover_func_neighbor (query_state1), 0021_random_stream:22: the recovered
+    // query's first rows look back on the rows before the checkpoint, and the counter goes on. Without the saved
+    // state they would get the defaults and 100 again.
     await exec('CREATE STREAM sl (v int32)');
-    const sql = 'SUBSCRIBE TO SELECT v, lag(v), lag(v, 3, -1), neighbor(v, -2), lags(v, 1, 2) FROM sl SETTINGS checkpoint_interval=1';
+    const sql = 'SUBSCRIBE TO SELECT v, lag(v), lag(v, 3, -1), neighbor(v, -2), lags(v, 1, 2), monotonic(100) FROM sl SETTINGS checkpoint_interval=1';
     const q = await start(sql, 'lag-1');
     await subscribed('lag-1');
     for (const v of [1, 2, 3]) await exec(`INSERT INTO sl (v) VALUES (${v})`);
@@ -324,14 +325,14 @@ describe('SUBSCRIBE / RECOVER / UNSUBSCRIBE', () => {
     await r.waitFor((rows) => rows.length >= 3);
     await r.stop();
     expect(q.rows).toEqual([
-      ['1', '0', '-1', '0', '[0,0]'],
-      ['2', '1', '-1', '0', '[1,0]'],
-      ['3', '2', '-1', '1', '[2,1]'],
+      ['1', '0', '-1', '0', '[0,0]', '100'],
+      ['2', '1', '-1', '0', '[1,0]', '101'],
+      ['3', '2', '-1', '1', '[2,1]', '102'],
     ]);
     expect(r.rows).toEqual([
-      ['4', '3', '1', '2', '[3,2]'],
-      ['5', '4', '2', '3', '[4,3]'],
-      ['6', '5', '3', '4', '[5,4]'],
+      ['4', '3', '1', '2', '[3,2]', '103'],
+      ['5', '4', '2', '3', '[4,3]', '104'],
+      ['6', '5', '3', '4', '[5,4]', '105'],
     ]);
     await exec("UNSUBSCRIBE TO 'lag-1'");
   });

@@ -315,14 +315,23 @@ const monotonic: ScalarFunction = {
   caseInsensitive: true,
   nonDeterministic: true,
   category: 'Streaming',
-  description: 'An increasing Int64 sequence starting at the constant argument, continuing across the blocks of one query (stateful).',
+  description: 'An increasing Int64 sequence starting at the constant integer argument, continuing across the blocks of one query (stateful: a SUBSCRIBE or materialized view checkpoint keeps the count).',
   syntax: 'monotonic(start)',
-  resolve(args) {
+  resolve(args, ctx) {
     checkArgCount('monotonic', args, 1, 1);
     const a = args[0]!;
     if (!isInteger(a.type)) throw new DbError('BAD_ARGUMENTS', `Function monotonic requires integer argumengt but given ${a.type.name}`);
     if (!a.constant) throw new DbError('BAD_ARGUMENTS', 'Function monotonic requires constant argument');
     let next = BigInt(a.constant.value as number | bigint);
+    // The next value is the state a checkpointed query (SUBSCRIBE, a materialized view) saves and restores.
+    ctx.functionStates?.push({
+      type: T.Int64,
+      snapshot: () => new NumericColumn(BigInt64Array.of(next)),
+      restore: (values) => {
+        const data = (materialize(values) as NumericColumn).data;
+        if (data.length) next = BigInt(data[0]!);
+      },
+    });
     return {
       returnType: T.Int64,
       execute(_cols, rows) {
