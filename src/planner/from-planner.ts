@@ -30,6 +30,7 @@ import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
 import { planStreamingJoin } from '../streaming/join/plan-streaming-join.js';
 import { identifiersOf } from '../analyzer/identifiers.js';
+import { collectAggregates } from './collect.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -106,6 +107,26 @@ export async function planFrom(item: FromItem, env: PlannerEnv, ctes: ReadonlyMa
 function readsAsStream(entry: TableEntry, env: PlannerEnv, historical: boolean): boolean {
   if (historical || (env.settings.get('query_mode') ?? '').toLowerCase() === 'table') return false;
   return entry.kind === 'stream' || entry.kind === 'external_stream' || (entry.kind === 'materialized_view' && !!entry.storage);
+}
+
+/**
+ * As Proton's TableFunctionHist: table() reads a CTE or a view as the bounded rows of its query, which an
+ * aggregation does not have (its result over a stream is a sequence of emissions), so it is refused.
+ */
+function refuseAggregatingSource(ref: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>): void {
+  const cte = !ref.database ? ctes.get(ref.name) : undefined;
+  const entry = cte ? undefined : env.lookupTable(ref.database, ref.name);
+  const query = cte ?? (entry?.kind === 'view' && entry.viewQuery ? env.parseQuery(entry.viewQuery) : undefined);
+  if (!query || !aggregates(query, env)) return;
+  const what = cte ? 'subquery' : 'view';
+  throw new DbError('BAD_ARGUMENTS', `table function only can be applied to ${what} on non-aggregation query '${ref.database ? `${ref.database}.` : ''}${ref.name}'`);
+}
+
+function aggregates(q: Query, env: PlannerEnv): boolean {
+  if (q.kind === 'set_operation') return aggregates(q.left, env) || aggregates(q.right, env);
+  if (q.kind !== 'select') return false;
+  if (q.groupBy?.length || q.groupByAll) return true;
+  return collectAggregates([...q.columns.filter((c): c is Expr => c.kind !== 'asterisk'), ...(q.having ? [q.having] : [])], new Map(), env.functions).length > 0;
 }
 
 async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn, historical = false): Promise<PlannedFrom> {
@@ -245,6 +266,7 @@ async function planTableFunction(item: TableFunctionRef, env: PlannerEnv, ctes: 
       if (!target || target.kind !== 'identifier') throw new DbError('BAD_ARGUMENTS', 'table() expects a stream or table name');
       const parts = target.parts;
       const ref: TableRef = parts.length > 1 ? { kind: 'table', database: parts[0], name: parts.slice(1).join('.'), alias: item.alias } : { kind: 'table', name: parts[0]!, alias: item.alias };
+      refuseAggregatingSource(ref, env, ctes);
       return planTable(ref, env, ctes, planQuery, true);
     }
     case 'tumble':

@@ -158,7 +158,10 @@ export class QueryPlanner {
     if (streaming) q = substreamAggregates(q, (name) => !!this.env.functions.aggregate(name));
     // LIMIT with nothing that filters, groups or reorders rows before it: read no more than needed
     // (ClickHouse lowers max_block_size the same way), so `FROM system.numbers LIMIT 10` reads 10 rows.
-    if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy) {
+    // Not under an aggregation without GROUP BY (`SELECT group_array(x) … LIMIT 1`): it reads everything, and over
+    // a stream each smaller block would be an emission of its own.
+    const aggregating = (): boolean => collectAggregates(q.columns.filter((c): c is Expr => c.kind !== 'asterisk'), new Map(), this.env.functions).length > 0;
+    if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy && !aggregating()) {
       const limitRows = this.constNumber(q.limit, 'LIMIT') + (q.offset ? this.constNumber(q.offset, 'OFFSET') : 0);
       if (limitRows < 65536) node = new BlockSizeHint(node, Math.max(1, limitRows));
     }

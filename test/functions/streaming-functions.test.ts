@@ -153,6 +153,15 @@ describe('earliest_timestamp', () => {
   });
 });
 
+describe('monotonic', () => {
+  it('counts up from its constant integer start across blocks; a float or string start is refused', async () => {
+    expect(await rows('SELECT number, monotonic(100) FROM numbers(4) SETTINGS max_block_size = 3')).toEqual(['0\t100', '1\t101', '2\t102', '3\t103']);
+    // Proton's 0021_random_stream:24: 1.0 is a Float64 literal (as in ClickHouse), not an integer.
+    expect(await errorOf('SELECT monotonic(1.0)')).toBe('BAD_ARGUMENTS');
+    expect(await errorOf("SELECT monotonic('1')")).toBe('BAD_ARGUMENTS');
+  });
+});
+
 describe('latest / earliest', () => {
   it('are the last / first value by arrival, per group and across blocks', async () => {
     expect(await rows('SELECT number % 3 AS k, latest(number), earliest(number) FROM numbers(10) GROUP BY k ORDER BY k SETTINGS max_block_size = 4')).toEqual([
@@ -204,6 +213,28 @@ describe('over streams', () => {
     expect(await running).toEqual(['1\t0\t[0,0]', '2\t1\t[1,0]', '3\t2\t[2,1]', '4\t3\t[3,2]']);
     expect(await rows('SELECT x, lag(x) FROM table(sf_lag)')).toEqual(['1\t0', '2\t1', '3\t2', '4\t3']);
     expect(await rows('SELECT k, latest(x), earliest(x) FROM table(sf_lag) GROUP BY k ORDER BY k')).toEqual(['a\t3\t1', 'b\t2\t2', 'c\t4\t4']);
+  });
+
+  it('an aggregation over a streaming subquery sees each of its emissions whole, also under LIMIT', async () => {
+    // Proton's 0007_type_and_func_case:7: LIMIT 1 must not shrink the blocks read below an aggregation, where each
+    // block is an emission of its own.
+    await server.query('CREATE STREAM sf_ga (id string, v string)');
+    await server.query("INSERT INTO sf_ga (id, v) VALUES ('a', '1'), ('b', '2'), ('c', '3')");
+    const sql = "SELECT group_array(id), group_array(lv) FROM (SELECT id, latest(v) AS lv FROM sf_ga WHERE _tp_time >= earliest_ts() GROUP BY id ORDER BY id) LIMIT 1";
+    expect(await rows(sql)).toEqual(["['a','b','c']\t['1','2','3']"]);
+  });
+
+  it('table() of a CTE or a view reads its query bounded; an aggregating one is refused, as in Proton', async () => {
+    // Proton's 0010_cte_case:1.
+    await server.query('CREATE STREAM sf_cte (i int32)');
+    await server.query('INSERT INTO sf_cte (i) VALUES (1), (2), (3)');
+    expect(await rows('WITH cte AS (SELECT i + 1, to_string(i) FROM sf_cte) SELECT * FROM table(cte) ORDER BY 1')).toEqual(['2\t1', '3\t2', '4\t3']);
+    expect(await errorOf('WITH cte AS (SELECT count() FROM sf_cte) SELECT * FROM table(cte)')).toBe('BAD_ARGUMENTS');
+    expect(await errorOf('WITH cte AS (SELECT i FROM sf_cte GROUP BY i) SELECT * FROM table(cte)')).toBe('BAD_ARGUMENTS');
+    await server.query('CREATE VIEW sf_cte_v AS SELECT i, count() FROM sf_cte GROUP BY i');
+    expect(await errorOf('SELECT * FROM table(sf_cte_v)')).toBe('BAD_ARGUMENTS');
+    // The aggregation over table() of a plain CTE is fine.
+    expect(await rows('WITH cte AS (SELECT i FROM sf_cte) SELECT count() FROM table(cte)')).toEqual(['3']);
   });
 });
 
