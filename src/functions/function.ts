@@ -15,10 +15,10 @@ export interface FunctionContext {
   /** Server facts for introspection functions (version(), uptime(), hostName() …). */
   readonly server: ServerFacts;
   /**
-   * Where stateful functions (lag, lags, neighbor in a streaming query) register their state as they are resolved,
-   * so a checkpointed query (SUBSCRIBE, a materialized view) saves and restores it with its other state. One list
-   * per planned query: its order is the order the planner resolved the calls in, the same each time the same
-   * query is planned.
+   * Where stateful functions (lag, lags, neighbor in a streaming query, monotonic) register their state as they
+   * are resolved, so a checkpointed query (SUBSCRIBE, a materialized view) saves and restores it with its other
+   * state. One list per planned query: its order is the order the planner resolved the calls in, the same each
+   * time the same query is planned.
    */
   readonly functionStates?: FunctionState[];
 }

@@ -379,6 +379,8 @@ export class RunState {
   finalSnapshot: MaterializedViewCheckpoint | undefined;
   /** A view over a streaming join: every stream's position in the join's state. */
   readonly positions: JoinPositions | undefined;
+  /** The query's stateful functions (lag, lags, streaming neighbor, monotonic), in the order they were resolved. */
+  readonly functions: readonly FunctionState[];
   private lastReported = -2;
   private seenFirst = false;
   private resumedAt: number | undefined;
@@ -389,9 +391,12 @@ export class RunState {
     readonly converts: readonly ChangelogConvertNode[] = [],
     readonly join?: JoinPlan,
     readonly dedups: readonly DedupNode[] = [],
-    readonly functions: readonly FunctionState[] = [],
+    functions: readonly FunctionState[] = [],
   ) {
     this.positions = join ? new JoinPositions(join) : undefined;
+    // The states registered while planning: a function compiled later, while the query runs, is not in the
+    // checkpoint, so the next plan of the same query restores the same list.
+    this.functions = [...functions];
   }
 
   /**
@@ -424,7 +429,7 @@ export class RunState {
     // A checkpoint from before stateful functions were saved: their history starts empty, as it used to.
     if (!cp.functions) return;
     const mismatch = cp.functions.length !== this.functions.length || cp.functions.some((b, i) => b.header[0]?.type.name !== this.functions[i]!.type.name);
-    if (mismatch) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's stateful functions (lag, lags, neighbor)`);
+    if (mismatch) throw new DbError('LOGICAL_ERROR', `The checkpoint of ${view} does not match its query's stateful functions (lag, lags, neighbor, monotonic)`);
     cp.functions.forEach((b, i) => this.functions[i]!.restore(b.columns[0]!));
   }
 

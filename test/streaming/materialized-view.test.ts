@@ -124,8 +124,11 @@ describe('materialized views', () => {
       await s.query('CREATE MATERIALIZED VIEW ses AS SELECT window_start AS ws, window_end AS we, k, count() AS c FROM session(te, t, 5s) GROUP BY window_start, window_end, k');
       await s.query('CREATE STREAM copied (k String)');
       await s.query("CREATE MATERIALIZED VIEW cp INTO copied AS SELECT k FROM te WHERE k != 'skip'");
+      // Stateful functions (state: the rows lag looks back on, the counter).
+      await s.query('CREATE MATERIALIZED VIEW lg AS SELECT k, lag(k) AS prev, monotonic(1) AS n FROM te');
       await s.query("INSERT INTO te (t, k) VALUES ('2024-01-01 00:00:01', 'x'), ('2024-01-01 00:00:02', 'x'), ('2024-01-01 00:00:03', 'skip')");
       await until(s, 'SELECT count() FROM table(copied)', [['2']], 'copied rows');
+      await until(s, 'SELECT count() FROM table(lg)', [['3']], 'lagged rows');
     } finally {
       await s.stop();
     }
@@ -146,7 +149,7 @@ describe('materialized views', () => {
     }
     s = await startTestServer({ dataDir });
     try {
-      await until(s, "SELECT status FROM system.materialized_views ORDER BY name", [['running'], ['running'], ['running'], ['running']], 'the views to resume');
+      await until(s, "SELECT status FROM system.materialized_views ORDER BY name", [['running'], ['running'], ['running'], ['running'], ['running']], 'the views to resume');
       await s.query("INSERT INTO te (t, k) VALUES ('2024-01-01 00:00:16', 'y'), ('2024-01-01 00:00:31', 'z')");
       await until(
         s,
@@ -162,6 +165,9 @@ describe('materialized views', () => {
       );
       // A clean shutdown checkpoints where the view got to: nothing copied twice.
       await until(s, "SELECT k, count() FROM table(copied) GROUP BY k", [['x', '3'], ['y', '2'], ['z', '1']], 'copied rows after restarts');
+      // lag and monotonic go on across both restarts, as if the view had never stopped.
+      const lagged = [['x', '', '1'], ['x', 'x', '2'], ['skip', 'x', '3'], ['x', 'skip', '4'], ['y', 'x', '5'], ['y', 'y', '6'], ['z', 'y', '7']];
+      await until(s, 'SELECT k, prev, n FROM table(lg)', lagged, 'lagged rows after restarts');
     } finally {
       await s.stop();
     }
