@@ -60,7 +60,8 @@ export function planStreamingAggregate(
   if (changelog.emit && window) throw new DbError('NOT_IMPLEMENTED', 'EMIT CHANGELOG is supported for global aggregation only, not over windows');
   if (window instanceof SessionWindowNode) {
     if (!byWindow) throw new DbError('NOT_IMPLEMENTED', 'A session window query must GROUP BY window_start, window_end');
-    return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs, partitionNames);
+    const emitOpen = { periodicMs: policy.periodicMs, onUpdate: policy.onUpdate };
+    return new SessionAggregateNode(input, keys, aggregates, window, having, isUnbounded(input), policy.timeoutMs, partitionNames, emitOpen);
   }
   if (window && byWindow) {
     const endColumn = input.header.findIndex((c) => c.name === 'window_end');

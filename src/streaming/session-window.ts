@@ -101,6 +101,17 @@ type SessionGroups = Map<number, number>;
  * matches the start condition (always, without conditions). Kept events extend window_end to just past the
  * latest one. `EMIT … TIMEOUT` and the end of a bounded input close every open session where it stands.
  */
+/** Groups of one session to emit: a closed session's (its last emission), or an open one's as it stands. */
+interface SessionEmission {
+  readonly instance: number;
+  readonly start: number;
+  readonly end: number;
+  /** Only these groups (ON UPDATE: the ones changed since the last emission); all when undefined. */
+  readonly only?: ReadonlySet<number>;
+  /** The session stays open: its states are kept. */
+  readonly open?: boolean;
+}
+
 export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
   readonly children: PlanNode[];
   readonly header: Header;
@@ -123,6 +134,8 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     readonly timeoutMs?: number,
     /** The keys (by name) of the query's PARTITION BY: each substream has its own sessions. */
     readonly partitionNames: ReadonlySet<string> = new Set(),
+    /** `EMIT PERIODIC i` / `EMIT ON UPDATE`: open sessions are emitted as they stand (window_end just past their latest event). */
+    readonly emitOpen: { readonly periodicMs?: number; readonly onUpdate?: boolean } = {},
   ) {
     this.children = [input];
     this.header = [...keys.map((k) => ({ name: k.name, type: k.type })), ...aggregates.map((a) => ({ name: a.name, type: a.fn.returnType }))];
@@ -158,7 +171,27 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     let instanceGroups: SessionGroups[] = [];
     let states: AggregateStates[] = this.aggregates.map((a) => a.fn.createStates());
     let slots = 0;
-    const closed: { instance: number; start: number; end: number }[] = [];
+    const closed: SessionEmission[] = [];
+    const periodMs = this.emitOpen.periodicMs ?? Infinity;
+    const onUpdate = !!this.emitOpen.onUpdate;
+    // EMIT PERIODIC / ON UPDATE: per substream, the groups of its open session changed since they were last emitted.
+    const tracksChanges = onUpdate || periodMs !== Infinity;
+    const changed = new Map<number, Set<number>>();
+    /** A closing session: ON UPDATE emits only its groups changed since the last emission. */
+    const closing = (k: number, end: number): SessionEmission => {
+      const only = onUpdate ? (changed.get(k) ?? new Set<number>()) : undefined;
+      changed.delete(k);
+      return { instance: open[k]!, start: winStart[k]!, end, only };
+    };
+    /** The open sessions with changes, as they stand (ON UPDATE: only the changed groups). */
+    const openChanges = (): SessionEmission[] => {
+      const out: SessionEmission[] = [];
+      for (const [k, groups] of changed) {
+        if (open[k]! >= 0 && groups.size) out.push({ instance: open[k]!, start: winStart[k]!, end: winEnd[k]!, only: onUpdate ? groups : undefined, open: true });
+      }
+      changed.clear();
+      return out;
+    };
     let subIds = new Uint32Array(0);
     let groupIds = new Uint32Array(0);
     const cond = w.conditions;
@@ -280,18 +313,30 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
       for (let k = 0; k < open.length; k++) {
         const inst = open[k]!;
         if (inst < 0) continue;
-        if (Number.isFinite(winStart[k]!)) closed.push({ instance: inst, start: winStart[k]!, end: winEnd[k]! });
+        if (Number.isFinite(winStart[k]!)) closed.push(closing(k, winEnd[k]!));
         open[k] = -1;
       }
     };
     const pump = new InputPump(this.input.run(ctx));
+    const timeoutMs = this.timeoutMs ?? Infinity;
+    let due = Date.now() + periodMs;
+    let lastEvent = Date.now();
     try {
       for (;;) {
-        const got = await pump.next(this.timeoutMs ?? Infinity);
+        const got = await pump.next(Math.min(due, lastEvent + timeoutMs) - Date.now());
         checkCancelled(ctx);
+        let emitOpen = false;
         if (got === TICK) {
-          // EMIT … TIMEOUT: no event for a while, so every open session ends where its last event is.
-          closeAll();
+          const t = Date.now();
+          if (t >= lastEvent + timeoutMs) {
+            // EMIT … TIMEOUT: no event for a while, so every open session ends where its last event is.
+            lastEvent = t;
+            closeAll();
+          }
+          if (t >= due) {
+            due = t + periodMs;
+            emitOpen = true;
+          }
         } else if (got === undefined) {
           if (!this.streaming) {
             closeAll();
@@ -303,6 +348,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
           const block = got;
           const rows = block.rows;
           if (!rows) continue;
+          lastEvent = Date.now();
           if (subIds.length < rows) subIds = new Uint32Array(rows);
           if (groupIds.length < rows) groupIds = new Uint32Array(rows);
           const subs = subIds.subarray(0, rows);
@@ -330,6 +376,11 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
             target[r] = slotOf(open[k]!, gids[r]!);
             keep[r] = 1;
             kept++;
+            if (tracksChanges) {
+              let groups = changed.get(k);
+              if (!groups) changed.set(k, (groups = new Set()));
+              groups.add(gids[r]!);
+            }
           };
           const openSession = (r: number, k: number, t: number): void => {
             open[k] = newInstance(k);
@@ -340,7 +391,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
             if (!cond || cond.startInclusive) keepRow(r, k, t);
           };
           const close = (k: number, end: number): void => {
-            if (Number.isFinite(winStart[k]!)) closed.push({ instance: open[k]!, start: winStart[k]!, end });
+            if (Number.isFinite(winStart[k]!)) closed.push(closing(k, end));
             open[k] = -1;
           };
           let late = 0;
@@ -381,9 +432,12 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
             }
           }
           this.onInput?.();
+          // EMIT ON UPDATE (without PERIODIC): after each block.
+          emitOpen = onUpdate && periodMs === Infinity;
         }
-        if (closed.length) {
-          const out = this.emit(closed, instanceSub, instanceGroups, groupIndex, states, windowKey, ctx);
+        const emissions = emitOpen ? [...closed, ...openChanges()] : closed;
+        if (emissions.length) {
+          const out = this.emit(emissions, instanceSub, instanceGroups, groupIndex, states, windowKey, ctx);
           closed.length = 0;
           compact();
           if (out) {
@@ -401,9 +455,9 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     }
   }
 
-  /** One row per group of each closed session (sessions in closing order, groups in arrival order). */
+  /** One row per group of each session emitted (closed ones in closing order, then open ones; groups in arrival order). */
   private emit(
-    closed: { instance: number; start: number; end: number }[],
+    closed: readonly SessionEmission[],
     instanceSub: readonly number[],
     instanceGroups: SessionGroups[],
     groupIndex: GroupIndex | undefined,
@@ -418,19 +472,24 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     const ends: number[] = [];
     const versions: number[] = [];
     for (const c of closed) {
+      if (c.only?.size === 0) {
+        if (!c.open) instanceGroups[c.instance] = new Map();
+        continue;
+      }
       // emit_version() counts the emissions of each substream (Proton's per-substream versions).
       const k = instanceSub[c.instance]!;
       const v = this.emitted.get(k) ?? 0;
       this.emitted.set(k, v + 1);
       for (const [g, slot] of instanceGroups[c.instance]!) {
+        if (c.only && !c.only.has(g)) continue;
         take.push(g);
         slotList.push(slot);
         starts.push(c.start);
         ends.push(c.end);
         versions.push(v);
       }
-      // The session is emitted: its groups' states are no longer needed.
-      instanceGroups[c.instance] = new Map();
+      // A closed session is emitted for the last time: its groups' states are no longer needed.
+      if (!c.open) instanceGroups[c.instance] = new Map();
     }
     const n = take.length;
     if (!n) return undefined;

@@ -183,6 +183,52 @@ describe('streaming windows', () => {
     }
   });
 
+  it('session windows with EMIT ON UPDATE emit the open session’s changed groups after each block', async () => {
+    // Proton's 0034_emit_mode: an open session's window_end is just past its latest event.
+    await exec('CREATE STREAM su (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, window_end, k, count() FROM session(su, ts, 5s) GROUP BY window_start, window_end, k EMIT ON UPDATE');
+    const t = (s: string): string => `2024-01-01 00:00:${s}`;
+    try {
+      await insert('su', [['a', 1], ['b', 1]]);
+      await q.waitFor((r) => r.length >= 2);
+      // Only a changed.
+      await insert('su', [['a', 2]]);
+      await q.waitFor((r) => r.length >= 3);
+      // 40 is past the idle timeout: the session closes with nothing left unemitted, and z's session opens.
+      await insert('su', [['z', 40]]);
+      await q.waitFor((r) => r.length >= 4);
+      expect(q.rows.slice(0, 2).sort()).toEqual([
+        [t('01.000'), t('01.001'), 'a', '1'],
+        [t('01.000'), t('01.001'), 'b', '1'],
+      ]);
+      expect(q.rows.slice(2)).toEqual([
+        [t('01.000'), t('02.001'), 'a', '2'],
+        [t('40.000'), t('40.001'), 'z', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
+  it('session windows with EMIT PERIODIC emit the open session whole when it changed since the last tick', async () => {
+    await exec('CREATE STREAM sp (k string, ts datetime64(3))');
+    const q = await stream('SELECT window_start, window_end, k, count() FROM session(sp, ts, 5s) GROUP BY window_start, window_end, k EMIT PERIODIC 100ms');
+    const t = (s: string): string => `2024-01-01 00:00:${s}`;
+    try {
+      await insert('sp', [['a', 1]]);
+      await q.waitFor((r) => r.length >= 1);
+      await insert('sp', [['a', 2], ['b', 3]]);
+      await q.waitFor((r) => r.length >= 3);
+      expect(q.rows[0]).toEqual([t('01.000'), t('01.001'), 'a', '1']);
+      expect(q.rows.slice(1).sort()).toEqual([
+        [t('01.000'), t('03.001'), 'a', '2'],
+        [t('01.000'), t('03.001'), 'b', '1'],
+      ]);
+    } finally {
+      q.stop();
+    }
+  });
+
   it('session windows over many substreams: results stay right once emitted sessions’ state slots are reclaimed', async () => {
     await exec('CREATE STREAM sc (k uint32, v uint64, ts datetime64(3))');
     const q = await stream('SELECT k, window_start, sum(v) FROM session(sc, ts, 1s) PARTITION BY k GROUP BY window_start, window_end');
