@@ -91,16 +91,6 @@ const COMPACT_RATIO = 4;
 /** One session: its groups (group id → state slot), in arrival order. */
 type SessionGroups = Map<number, number>;
 
-/**
- * GROUP BY window_start, window_end over session windows. Sessions are per substream (the query's PARTITION BY;
- * without one, a single session at a time over the whole stream, as Proton's SessionAggregatingTransform), and
- * the other GROUP BY keys group the rows inside each session. Proton's rules (SessionWindowHelper), per
- * substream and in arrival order: an event at or after the session's start + max_length closes it with
- * window_end = start + max_length; one at or after the last event + timeout closes it with window_end = that; an
- * event matching the end condition closes it (kept with `]`). A closing event opens the next session when it
- * matches the start condition (always, without conditions). Kept events extend window_end to just past the
- * latest one. `EMIT … TIMEOUT` and the end of a bounded input close every open session where it stands.
- */
 /** Groups of one session to emit: a closed session's (its last emission), or an open one's as it stands. */
 interface SessionEmission {
   readonly instance: number;
@@ -112,6 +102,18 @@ interface SessionEmission {
   readonly open?: boolean;
 }
 
+/**
+ * GROUP BY window_start, window_end over session windows. Sessions are per substream (the query's PARTITION BY;
+ * without one, a single session at a time over the whole stream, as Proton's SessionAggregatingTransform), and
+ * the other GROUP BY keys group the rows inside each session. Proton's rules (SessionWindowHelper), per
+ * substream and in arrival order: an event at or after the session's start + max_length closes it with
+ * window_end = start + max_length; one at or after the last event + timeout closes it with window_end = that; an
+ * event matching the end condition closes it (kept with `]`). A closing event opens the next session when it
+ * matches the start condition (always, without conditions). Kept events extend window_end to just past the
+ * latest one. `EMIT … TIMEOUT` and the end of a bounded input close every open session where it stands.
+ * `EMIT PERIODIC` / `ON UPDATE` also emit open sessions as they stand (their window_end is just past the latest
+ * event), as Proton's session aggregation does when a periodic watermark meets an active session.
+ */
 export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
   readonly children: PlanNode[];
   readonly header: Header;
