@@ -159,7 +159,7 @@ const neighbor: ScalarFunction = {
   name: 'neighbor',
   nonDeterministic: true,
   category: 'Other',
-  description: 'The value offset rows away within the block (default when outside it)',
+  description: 'The value offset rows away within the block (default when outside it). In a streaming query it is Proton\'s streaming neighbor: only earlier rows (offset in [-2^30, -1]), across blocks, as lag(x, -offset, default)',
   syntax: 'neighbor(x, offset[, default])',
   resolve(args) {
     checkArgCount('neighbor', args, 2, 3);
