@@ -1,4 +1,4 @@
-import type { Expr, FunctionExpr, SubqueryExpr } from '../sql/ast.js';
+import type { Expr, FunctionExpr, SelectQuery, SubqueryExpr } from '../sql/ast.js';
 import type { FunctionLookup } from '../analyzer/function-lookup.js';
 import { exprName } from '../analyzer/column-name.js';
 
@@ -44,6 +44,13 @@ export function collectAggregates(exprs: readonly Expr[], aliases: ReadonlyMap<s
     });
   }
   return [...out.values()];
+}
+
+/** Whether the SELECT list or HAVING of `q` calls an aggregate function (GROUP BY aside). */
+export function callsAggregates(q: SelectQuery, fns: FunctionLookup): boolean {
+  const exprs = q.columns.filter((c): c is Expr => c.kind !== 'asterisk');
+  if (q.having) exprs.push(q.having);
+  return collectAggregates(exprs, new Map(), fns).length > 0;
 }
 
 /** Window function calls (`f(...) OVER (...)`). */

@@ -30,7 +30,7 @@ import { planDedup } from '../streaming/dedup.js';
 import { planRandomStream } from '../streaming/random-stream.js';
 import { planStreamingJoin } from '../streaming/join/plan-streaming-join.js';
 import { identifiersOf } from '../analyzer/identifiers.js';
-import { collectAggregates } from './collect.js';
+import { callsAggregates } from './collect.js';
 
 export interface PlannedFrom {
   node: PlanNode;
@@ -126,7 +126,7 @@ function aggregates(q: Query, env: PlannerEnv): boolean {
   if (q.kind === 'set_operation') return aggregates(q.left, env) || aggregates(q.right, env);
   if (q.kind !== 'select') return false;
   if (q.groupBy?.length || q.groupByAll) return true;
-  return collectAggregates([...q.columns.filter((c): c is Expr => c.kind !== 'asterisk'), ...(q.having ? [q.having] : [])], new Map(), env.functions).length > 0;
+  return callsAggregates(q, env.functions);
 }
 
 async function planTable(item: TableRef, env: PlannerEnv, ctes: ReadonlyMap<string, Query>, planQuery: PlanQueryFn, historical = false): Promise<PlannedFrom> {

@@ -22,7 +22,7 @@ import type { PlannerEnv } from './planner-env.js';
 import { constantArgs, planFrom } from './from-planner.js';
 import { PruningScan } from './pruning-scan.js';
 import { rangeHints } from './range-hints.js';
-import { collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
+import { callsAggregates, collectAggregates, collectArrayJoins, collectSubqueries, collectWindowCalls } from './collect.js';
 import { isUnbounded } from './plan-node.js';
 import { StreamingScan } from '../streaming/stream-scan.js';
 import { PerEmitNode } from '../streaming/per-emit-node.js';
@@ -160,8 +160,7 @@ export class QueryPlanner {
     // (ClickHouse lowers max_block_size the same way), so `FROM system.numbers LIMIT 10` reads 10 rows.
     // Not under an aggregation without GROUP BY (`SELECT group_array(x) … LIMIT 1`): it reads everything, and over
     // a stream each smaller block would be an emission of its own.
-    const aggregating = (): boolean => collectAggregates(q.columns.filter((c): c is Expr => c.kind !== 'asterisk'), new Map(), this.env.functions).length > 0;
-    if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy && !aggregating()) {
+    if (q.limit && !q.where && !q.prewhere && !q.groupBy && !q.groupByAll && !q.having && !q.orderBy && !q.distinct && !q.limitBy && !callsAggregates(q, this.env.functions)) {
       const limitRows = this.constNumber(q.limit, 'LIMIT') + (q.offset ? this.constNumber(q.offset, 'OFFSET') : 0);
       if (limitRows < 65536) node = new BlockSizeHint(node, Math.max(1, limitRows));
     }

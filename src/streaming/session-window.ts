@@ -459,7 +459,7 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
 
   /** One row per group of each session emitted (closed ones in closing order, then open ones; groups in arrival order). */
   private emit(
-    closed: readonly SessionEmission[],
+    emissions: readonly SessionEmission[],
     instanceSub: readonly number[],
     instanceGroups: SessionGroups[],
     groupIndex: GroupIndex | undefined,
@@ -467,13 +467,13 @@ export class SessionAggregateNode implements PlanNode, CheckpointedAggregate {
     windowKey: ('start' | 'end' | undefined)[],
     ctx: QueryContext,
   ): Block | undefined {
-    if (!closed.length) return undefined;
+    if (!emissions.length) return undefined;
     const take: number[] = [];
     const slotList: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
     const versions: number[] = [];
-    for (const c of closed) {
+    for (const c of emissions) {
       if (c.only?.size === 0) {
         if (!c.open) instanceGroups[c.instance] = new Map();
         continue;
